@@ -1,0 +1,41 @@
+// The engine interface: one per source type. Engines produce and consume the raw (uncompressed,
+// unencrypted) stream; the pipeline handles codecs and hashing, storage handles bytes at rest.
+import type { Readable } from 'node:stream';
+import type { Source } from '../generated/policy.js';
+import type { ResolvedDataRef } from '../model/policy-model.js';
+import type { SourceStats } from '../model/manifest.js';
+
+export interface EngineBackup {
+  /** The raw artifact stream. Consumers must read it to the end. */
+  stream: Readable;
+  /** Resolves with the source stats once the stream has ended; rejects if the source failed. */
+  done: Promise<SourceStats>;
+}
+
+export interface BackupRequest {
+  name: string;
+  source: Source;
+  data: ResolvedDataRef;
+  /** Resolves `${env:…}` / `${file:…}` references on demand; throws a clear error naming the missing variable. */
+  resolveSecret: (value: string) => string;
+  signal?: AbortSignal;
+}
+
+export interface RestoreRequest extends BackupRequest {
+  /** Target: a directory for files; a URL for databases. */
+  target: string;
+  /** Only restore entries matching these patterns. */
+  only?: string[];
+}
+
+export interface Engine {
+  readonly type: Source['type'];
+  /** Raw format name recorded in the manifest, e.g. "tar". */
+  readonly format: string;
+  readonly supportsIncremental: boolean;
+  backup(request: BackupRequest): Promise<EngineBackup>;
+  /** Consume the raw stream and write it to the target. Returns the stats of what was restored. */
+  restore(request: RestoreRequest, input: Readable): Promise<SourceStats>;
+  /** Compare restored stats with the manifest's. Returns human-readable differences (empty when equal). */
+  compareStats(expected: SourceStats, actual: SourceStats): string[];
+}

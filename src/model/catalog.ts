@@ -1,0 +1,17 @@
+// The catalogue: committed backups found in a tier, read from their manifests.
+import type { Manifest } from './manifest.js';
+
+export interface CatalogEntry {
+  tier: string;
+  /** Key prefix of the backup directory, relative to the tier root. */
+  dir: string;
+  manifest: Manifest;
+}
+
+/** Objects under a backup directory that has no manifest: a failed or killed backup. */
+export interface Debris {
+  tier: string;
+  dir: string;
+  keys: string[];
+  bytes: number;
+}

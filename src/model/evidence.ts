@@ -1,0 +1,30 @@
+// Verification evidence kept in the state directory; status and runbooks show it, retention protects it.
+export type VerificationKind = 'checksum' | 'restore_test' | 'drill';
+
+export interface VerificationRecord {
+  kind: VerificationKind;
+  system: string;
+  category: string;
+  /** ISO time the verification finished. */
+  at: string;
+  ok: boolean;
+  /** Backups (ids) that this verification covered. */
+  backup_ids: string[];
+  tier?: string;
+  /** Restore duration (restore_test, drill): the measured restore time. */
+  duration_ms?: number;
+  /** Raw bytes restored, for the throughput. */
+  bytes?: number;
+  /** Human-readable findings; empty when ok. */
+  details: string[];
+}
+
+export interface CategoryEvidence {
+  checksum?: VerificationRecord;
+  restore_test?: VerificationRecord;
+  drill?: VerificationRecord;
+  /** Newest successful restore_test or drill, for RTO comparisons. */
+  last_good_restore?: VerificationRecord;
+  /** Ids of every backup that passed a restore_test or drill (retention keeps the newest of them). */
+  verified_backup_ids: string[];
+}

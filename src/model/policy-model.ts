@@ -1,0 +1,72 @@
+// The resolved policy: what the planner, renderers and appliers work from. Built by src/policy from the
+// raw YAML (types in src/generated/policy.ts). Secrets stay as unresolved `${env:…}` strings here.
+import type { Keep, Source, Storage } from '../generated/policy.js';
+
+export type Cadence = string; // every-backup | hourly | daily | weekly | monthly | quarterly | yearly | never | duration
+
+export interface ResolvedScheduler {
+  type: 'systemd' | 'cron' | 'none';
+  /** Absolute unit directory (systemd) or cron file (cron). */
+  target?: string;
+  strataBin: string;
+  /** Absolute path passed as --policies by installed schedules. */
+  policyPath: string;
+  environmentFile?: string;
+  user?: string;
+}
+
+export interface ResolvedTier {
+  name: string;
+  description?: string;
+  /** Storage with local paths made absolute; S3 fields may still hold `${env:…}` strings. */
+  storage: Storage;
+  storageClass?: string;
+  sse?: string;
+  kmsKeyId?: string;
+  immutable?: { mode: 'governance' | 'compliance'; days: number };
+  offsite: boolean;
+}
+
+export interface ResolvedDataRef {
+  source: string;
+  sourceType: Source['type'];
+  include?: string[];
+  exclude?: string[];
+}
+
+export interface ResolvedCopy {
+  tier: string;
+  keep: Keep;
+}
+
+export interface ResolvedCategory {
+  name: string;
+  description?: string;
+  rpo: string;
+  rto: string;
+  rpoMs: number;
+  rtoMs: number;
+  data: ResolvedDataRef[];
+  schedule: { full: string; incremental?: string; timezone: string };
+  copies: ResolvedCopy[];
+  verify: { checksum: Cadence; restoreTest: Cadence; drill: Cadence };
+  compression: 'zstd' | 'gzip' | 'none';
+  compressionLevel: number;
+  /** age recipients; empty means the artifacts are not encrypted. */
+  recipients: string[];
+}
+
+export interface ResolvedPolicy {
+  /** Absolute path of the policy file. */
+  file: string;
+  system: string;
+  description?: string;
+  scheduler: ResolvedScheduler;
+  /** Absolute directory where apply keeps rendered runbooks, if configured. */
+  renderDir?: string;
+  /** Sources by name; files paths made absolute; secrets unresolved. */
+  sources: Record<string, Source>;
+  tiers: Record<string, ResolvedTier>;
+  /** Sorted by name, so everything derived from them is deterministic. */
+  categories: ResolvedCategory[];
+}
