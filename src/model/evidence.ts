@@ -27,4 +27,6 @@ export interface CategoryEvidence {
   last_good_restore?: VerificationRecord;
   /** Ids of every backup that passed a restore_test or drill (retention keeps the newest of them). */
   verified_backup_ids: string[];
+  /** Ids of every backup whose copies passed a checksum verification (bounded to the newest 200). */
+  checksummed_backup_ids?: string[];
 }

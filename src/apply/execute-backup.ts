@@ -1,0 +1,57 @@
+// Run one backup (first tier, then copies), then the every-backup checksum of each copy.
+import { runBackup } from '../backup/run-backup.js';
+import { verifyChecksum } from '../backup/verify-checksum.js';
+import { cadenceIntervalMs } from '../model/cadence.js';
+import type { Manifest } from '../model/manifest.js';
+import type { VerificationRecord } from '../model/evidence.js';
+import type { BackupAction } from '../plan/plan-model.js';
+import { recordVerification } from '../state/evidence-store.js';
+import { appendRunRecord } from '../state/run-log.js';
+import { categoryOf, storageFor, type ActionProgress, type ApplyContext, type SystemContext } from './apply-context.js';
+
+export async function executeBackup(
+  action: Pick<BackupAction, 'category' | 'source'>,
+  system: SystemContext,
+  ctx: ApplyContext,
+  onProgress: ActionProgress,
+): Promise<Manifest> {
+  const category = categoryOf(system, action.category);
+  const data = category.data.find((d) => d.source === action.source);
+  if (!data) throw new Error(`source ${action.source} is not part of category ${category.name}`);
+  const started = Date.now();
+  try {
+    const { manifest, dir } = await runBackup({
+      policy: system.policy,
+      category,
+      data,
+      storages: system.storages,
+      resolveSecret: ctx.resolveSecret,
+      now: ctx.now,
+      onProgress: (p) => onProgress(p.phase, p.bytes),
+    });
+    if (cadenceIntervalMs(category.verify.checksum) === 'every-backup') {
+      const details: string[] = [];
+      for (const copy of category.copies) {
+        const result = await verifyChecksum({ tier: copy.tier, dir, manifest }, storageFor(system, copy.tier));
+        details.push(...result.details.map((d) => `${copy.tier}: ${d}`));
+      }
+      const record: VerificationRecord = {
+        kind: 'checksum', system: system.policy.system, category: category.name, at: ctx.now().toISOString(),
+        ok: details.length === 0, backup_ids: [manifest.id], details,
+      };
+      await recordVerification(ctx.stateDir, record);
+      if (!record.ok) throw new Error(`backup ${manifest.id} was written but its checksum verification failed: ${details.join('; ')}`);
+    }
+    await appendRunRecord(ctx.stateDir, {
+      at: ctx.now().toISOString(), system: system.policy.system, category: category.name, job: 'backup',
+      ok: true, duration_ms: Date.now() - started, backup_ids: [manifest.id],
+    });
+    return manifest;
+  } catch (error) {
+    await appendRunRecord(ctx.stateDir, {
+      at: ctx.now().toISOString(), system: system.policy.system, category: category.name, job: 'backup',
+      ok: false, duration_ms: Date.now() - started, error: (error as Error).message,
+    });
+    throw error;
+  }
+}

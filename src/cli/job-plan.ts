@@ -1,0 +1,33 @@
+// What a scheduled `strata run CATEGORY --job X` does: the timer fired, so the job runs now whatever the
+// due times say, plus what the fresh plan wants for that category and job.
+import { cadenceIntervalMs } from '../model/cadence.js';
+import type { ResolvedCategory, ResolvedPolicy } from '../model/policy-model.js';
+import { summarisePlan } from '../plan/create-plan.js';
+import type { Action, Plan } from '../plan/plan-model.js';
+
+export type Job = 'backup' | 'prune' | 'verify';
+
+export function planJob(fresh: Plan, policy: ResolvedPolicy, category: ResolvedCategory, job: Job): Plan {
+  const mine = fresh.actions.filter((a) => a.system === policy.system && 'category' in a && a.category === category.name);
+  let actions: Action[] = [];
+  if (job === 'backup') {
+    actions = category.data.map((d) => ({
+      type: 'backup', op: 'run', system: policy.system, category: category.name, source: d.source, overdue: false,
+      reason: 'scheduled run',
+    }));
+    actions.push(...mine.filter((a) => a.type === 'copy'));
+  } else if (job === 'prune') {
+    const prefix = `${policy.system}/${category.name}/`;
+    actions = [
+      ...fresh.actions.filter((a) => a.system === policy.system && a.type === 'cleanup' && a.dir.startsWith(prefix)),
+      ...mine.filter((a) => a.type === 'prune'),
+    ];
+  } else {
+    actions = mine.filter((a) => a.type === 'verify');
+    const hasRestoreTest = actions.some((a) => a.type === 'verify' && a.check === 'restore_test');
+    if (!hasRestoreTest && cadenceIntervalMs(category.verify.restoreTest) !== 'never') {
+      actions.push({ type: 'verify', op: 'run', system: policy.system, category: category.name, check: 'restore_test', reason: 'scheduled run' });
+    }
+  }
+  return { ...fresh, actions, summary: summarisePlan(actions), problems: fresh.problems.filter((p) => p.system === policy.system && (!p.category || p.category === category.name)) };
+}

@@ -1,0 +1,20 @@
+// The files a policy wants on disk: schedule units and runbooks (runbooks include verification evidence).
+import { join } from 'node:path';
+import type { CategoryEvidence } from '../model/evidence.js';
+import type { ResolvedPolicy } from '../model/policy-model.js';
+import type { DesiredFiles } from '../plan/observed-model.js';
+import { renderRunbooks } from '../render/render-runbooks.js';
+import { renderScheduleFiles } from '../render/render-schedule-files.js';
+
+export function computeDesiredFiles(
+  policy: ResolvedPolicy,
+  evidence: Record<string, CategoryEvidence>,
+  templatesDir?: string,
+): DesiredFiles {
+  const schedules = renderScheduleFiles(policy, { templatesDir });
+  const renderDir = policy.renderDir;
+  const runbooks = renderDir
+    ? renderRunbooks({ policy, evidence }, { templatesDir }).map((f) => ({ path: join(renderDir, f.path), content: f.content }))
+    : [];
+  return { schedules, runbooks };
+}

@@ -1,0 +1,61 @@
+// A read-only snapshot of one system: catalogue per tier, debris, installed schedules, rendered files,
+// evidence, and which sources cannot run here. Never writes anything.
+import type { CategoryEvidence } from '../model/evidence.js';
+import type { ResolvedPolicy } from '../model/policy-model.js';
+import type { DesiredFiles, ObservedSystem, ObservedTier } from '../plan/observed-model.js';
+import { isEngineImplemented } from '../engines/registry.js';
+import type { Storage } from '../storage/storage.js';
+import { readEvidence } from '../state/evidence-store.js';
+import { readInstalledFiles } from '../state/installed-files.js';
+import { computeDesiredFiles } from './desired-files.js';
+import { readManagedFiles } from './read-files.js';
+import { scanTier } from './scan-tier.js';
+
+export interface ObserveRequest {
+  policy: ResolvedPolicy;
+  stateDir: string;
+  /** Storage per tier; a tier whose storage could not be created maps to its error message. */
+  storages: Map<string, Storage | Error>;
+  templatesDir?: string;
+}
+
+export interface ObservedWithDesired {
+  observed: ObservedSystem;
+  desired: DesiredFiles;
+}
+
+async function observeTier(system: string, tier: string, storage: Storage | Error): Promise<ObservedTier> {
+  if (storage instanceof Error) return { location: '(unavailable)', error: storage.message, entries: [], debris: [] };
+  try {
+    const { entries, debris } = await scanTier(storage, tier, `${system}/`);
+    return { location: storage.location, entries, debris };
+  } catch (error) {
+    return { location: storage.location, error: (error as Error).message, entries: [], debris: [] };
+  }
+}
+
+export async function observeSystem(request: ObserveRequest): Promise<ObservedWithDesired> {
+  const { policy, stateDir } = request;
+  const tiers: Record<string, ObservedTier> = {};
+  for (const name of Object.keys(policy.tiers).sort()) {
+    const storage = request.storages.get(name) ?? new Error(`no storage for tier ${name}`);
+    tiers[name] = await observeTier(policy.system, name, storage);
+  }
+  const evidence: Record<string, CategoryEvidence> = {};
+  for (const category of policy.categories) {
+    evidence[category.name] = await readEvidence(stateDir, policy.system, category.name);
+  }
+  const desired = computeDesiredFiles(policy, evidence, request.templatesDir);
+  const installed = await readInstalledFiles(stateDir, policy.system);
+  // Only files this state dir recorded as written are candidates for removal: a prefix glob could match
+  // another system's units (strata-demo-* vs strata-demo-2-*).
+  const schedules = await readManagedFiles([...desired.schedules.map((f) => f.path), ...installed.schedules]);
+  const rendered = await readManagedFiles([...desired.runbooks.map((f) => f.path), ...installed.rendered]);
+  const unavailableSources: Record<string, string> = {};
+  for (const [name, source] of Object.entries(policy.sources)) {
+    if (!isEngineImplemented(source.type)) {
+      unavailableSources[name] = `the ${source.type} engine is not implemented yet (validate and render work; backups cannot run)`;
+    }
+  }
+  return { observed: { system: policy.system, tiers, schedules, rendered, evidence, unavailableSources }, desired };
+}

@@ -1,0 +1,120 @@
+// The planner: (policies, observed, desired files, now) → Plan. Pure: no I/O, no clock, no randomness.
+import { digestOf } from '../model/stable-json.js';
+import type { ResolvedPolicy } from '../model/policy-model.js';
+import type { DesiredFiles, Observed, ObservedSystem } from './observed-model.js';
+import { entriesFor, newestEntry, planBackup } from './plan-backups.js';
+import { planFiles } from './plan-files.js';
+import { planRetention } from './plan-retention.js';
+import { planVerify } from './plan-verify.js';
+import { PLAN_FORMAT_VERSION, type Action, type Plan, type PlanSummary, type Problem, type RetentionReport } from './plan-model.js';
+
+export interface PlanInput {
+  policies: readonly ResolvedPolicy[];
+  observed: Observed;
+  desired: Record<string, DesiredFiles>;
+  now: Date;
+  policyDigest: string;
+}
+
+const ORDER: Record<Action['type'], number> = { cleanup: 0, schedule: 1, backup: 2, copy: 3, verify: 4, prune: 5, render: 6 };
+
+export function summarisePlan(actions: readonly Action[]): PlanSummary {
+  const summary: PlanSummary = { add: 0, change: 0, destroy: 0, run: 0 };
+  for (const action of actions) {
+    if (action.op === 'create') summary.add += 1;
+    else if (action.op === 'update') summary.change += 1;
+    else if (action.op === 'delete') summary.destroy += 1;
+    else summary.run += 1;
+  }
+  return summary;
+}
+
+function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: DesiredFiles | undefined, input: PlanInput) {
+  const actions: Action[] = [];
+  const problems: Problem[] = [];
+  const retention: RetentionReport[] = [];
+  for (const [tier, state] of Object.entries(observed.tiers)) {
+    if (state.error) {
+      problems.push({ system: policy.system, tier, message: `tier ${tier} (${state.location}) cannot be read: ${state.error}` });
+    }
+    for (const debris of state.debris) {
+      actions.push({
+        type: 'cleanup', op: 'delete', system: policy.system, tier, dir: debris.dir, bytes: debris.bytes,
+        reason: 'left by a failed or interrupted backup (no manifest)',
+      });
+    }
+  }
+  for (const category of policy.categories) {
+    const firstTier = category.copies[0]?.tier;
+    const firstTierError = firstTier ? observed.tiers[firstTier]?.error : 'no tier';
+    let backupPending = false;
+    const newest = [];
+    for (const data of category.data) {
+      const unavailable = observed.unavailableSources[data.source];
+      const entry = newestEntry(entriesFor(observed, category.name, data.source));
+      if (entry) newest.push(entry);
+      const backup = planBackup(policy, category, data.source, observed, input.now);
+      if (backup && (unavailable || firstTierError)) {
+        problems.push({
+          system: policy.system, category: category.name, source: data.source,
+          message: `backup is due (${backup.reason}) but cannot run: ${unavailable ?? `tier ${firstTier}: ${firstTierError}`}`,
+        });
+      } else if (backup) {
+        actions.push(backup);
+        backupPending = true;
+      }
+      const plan = planRetention(policy, category, data.source, observed, backup && !unavailable && !firstTierError ? input.now : undefined);
+      actions.push(...plan.copies, ...plan.prunes);
+      retention.push(...plan.reports);
+    }
+    const sourcesUsable = category.data.every((d) => !observed.unavailableSources[d.source]);
+    if (sourcesUsable) {
+      const verify = planVerify({
+        policy, category, observed, newest, backupPending, identityAvailable: input.observed.identityAvailable, now: input.now,
+      });
+      actions.push(...verify.actions);
+      problems.push(...verify.problems);
+    }
+  }
+  actions.push(...planFiles(policy.system, 'schedule', desired?.schedules ?? [], observed.schedules));
+  actions.push(...planFiles(policy.system, 'render', desired?.runbooks ?? [], observed.rendered));
+  return { actions, problems, retention };
+}
+
+export function createPlan(input: PlanInput): Plan {
+  const actions: Action[] = [];
+  const problems: Problem[] = [];
+  const retention: RetentionReport[] = [];
+  const policies = [...input.policies].sort((a, b) => a.system.localeCompare(b.system));
+  for (const policy of policies) {
+    const observed = input.observed.systems[policy.system];
+    if (!observed) {
+      problems.push({ system: policy.system, message: 'no observed state for this system' });
+      continue;
+    }
+    const part = planSystem(policy, observed, input.desired[policy.system], input);
+    actions.push(...part.actions);
+    problems.push(...part.problems);
+    retention.push(...part.retention);
+  }
+  // Stable order: by phase, then by system; within a phase the per-system order above is kept.
+  const ordered = actions
+    .map((action, index) => ({ action, index }))
+    .sort((a, b) => ORDER[a.action.type] - ORDER[b.action.type] || a.action.system.localeCompare(b.action.system) || a.index - b.index)
+    .map(({ action }) => action);
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    created_at: input.now.toISOString(),
+    policy_digest: input.policyDigest,
+    observed_digest: digestOf(input.observed),
+    systems: policies.map((p) => p.system),
+    actions: ordered,
+    retention,
+    problems,
+    summary: summarisePlan(ordered),
+  };
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.length > 0;
+}

@@ -1,0 +1,44 @@
+// The observed state the planner compares policies with. Built by src/observe (I/O), consumed purely.
+import type { CatalogEntry, Debris } from '../model/catalog.js';
+import type { CategoryEvidence } from '../model/evidence.js';
+
+export interface ObservedTier {
+  location: string;
+  /** Set when the tier could not be read; its categories get a problem instead of actions. */
+  error?: string;
+  entries: CatalogEntry[];
+  debris: Debris[];
+}
+
+export interface ObservedFiles {
+  /** Current content of every file Strata manages or would write; null when absent. */
+  [absolutePath: string]: string | null;
+}
+
+export interface ObservedSystem {
+  system: string;
+  tiers: Record<string, ObservedTier>;
+  /** Schedule files: desired paths plus strata-owned files found on disk. */
+  schedules: ObservedFiles;
+  /** Rendered runbooks in the policy's render.dir. */
+  rendered: ObservedFiles;
+  evidence: Record<string, CategoryEvidence>;
+  /** Sources whose engine cannot run here, with the reason. */
+  unavailableSources: Record<string, string>;
+}
+
+export interface Observed {
+  systems: Record<string, ObservedSystem>;
+  /** Whether an age identity is available for restore tests of encrypted backups. */
+  identityAvailable: boolean;
+}
+
+export interface DesiredFile {
+  path: string;
+  content: string;
+}
+
+export interface DesiredFiles {
+  schedules: DesiredFile[];
+  runbooks: DesiredFile[];
+}

@@ -1,0 +1,102 @@
+// Plans are data: the planner produces them, views render them, apply executes them.
+// The JSON form is versioned (format_version) and saved by `plan --out`.
+export const PLAN_FORMAT_VERSION = '1.0';
+
+export type ActionOp = 'create' | 'update' | 'delete' | 'run';
+export type VerifyCheck = 'checksum' | 'restore_test' | 'drill';
+
+interface ActionBase {
+  system: string;
+  reason: string;
+}
+
+export interface BackupAction extends ActionBase {
+  type: 'backup';
+  op: 'run';
+  category: string;
+  source: string;
+  overdue: boolean;
+}
+
+export interface CopyAction extends ActionBase {
+  type: 'copy';
+  op: 'create';
+  category: string;
+  source: string;
+  backup_id: string;
+  from_tier: string;
+  to_tier: string;
+}
+
+export interface PruneAction extends ActionBase {
+  type: 'prune';
+  op: 'delete';
+  category: string;
+  source: string;
+  tier: string;
+  backup_id: string;
+  started_at: string;
+}
+
+export interface VerifyAction extends ActionBase {
+  type: 'verify';
+  op: 'run';
+  category: string;
+  check: VerifyCheck;
+}
+
+export interface FileAction extends ActionBase {
+  type: 'schedule' | 'render';
+  op: 'create' | 'update' | 'delete';
+  path: string;
+}
+
+export interface CleanupAction extends ActionBase {
+  type: 'cleanup';
+  op: 'delete';
+  tier: string;
+  dir: string;
+  bytes: number;
+}
+
+export type Action = BackupAction | CopyAction | PruneAction | VerifyAction | FileAction | CleanupAction;
+
+/** Why each surviving backup is kept, per category/source/tier: the answer to "why isn't it pruning?". */
+export interface RetentionReport {
+  system: string;
+  category: string;
+  source: string;
+  tier: string;
+  kept: { backup_id: string; started_at: string; reasons: string[]; pending?: boolean }[];
+}
+
+/** Something that stops part of the plan from running; it does not stop the rest. */
+export interface Problem {
+  system: string;
+  category?: string;
+  source?: string;
+  tier?: string;
+  message: string;
+  hint?: string;
+}
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+  run: number;
+}
+
+export interface Plan {
+  format_version: typeof PLAN_FORMAT_VERSION;
+  created_at: string;
+  /** Digest of the policy files the plan was made from. */
+  policy_digest: string;
+  /** Digest of the observed state; apply refuses the plan when it no longer matches. */
+  observed_digest: string;
+  systems: string[];
+  actions: Action[];
+  retention: RetentionReport[];
+  problems: Problem[];
+  summary: PlanSummary;
+}

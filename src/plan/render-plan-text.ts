@@ -1,0 +1,52 @@
+// The human view of a plan, terraform style. Colour is optional so the output also reads well in logs.
+import { OP_SYMBOL, describeTarget } from './describe-action.js';
+import type { Action, Plan } from './plan-model.js';
+
+const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
+const OP_COLOUR: Record<Action['op'], keyof typeof ANSI> = { create: 'green', update: 'yellow', delete: 'red', run: 'cyan' };
+
+export function formatSummaryLine(plan: Plan): string {
+  const s = plan.summary;
+  return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.run} to run.`;
+}
+
+export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: boolean } = {}): string {
+  const paint = (colour: keyof typeof ANSI, text: string) => (opts.color ? `${ANSI[colour]}${text}${ANSI.reset}` : text);
+  const lines: string[] = [];
+  if (plan.actions.length === 0) {
+    lines.push(paint('green', 'No changes.') + ' Backups, schedules and rendered files match the policies.');
+  } else {
+    lines.push('Strata will perform the following actions:', '');
+    for (const system of plan.systems) {
+      const actions = plan.actions.filter((a) => a.system === system);
+      if (actions.length === 0) continue;
+      lines.push(paint('bold', `  # ${system}`));
+      for (const action of actions) {
+        const head = `${OP_SYMBOL[action.op]} ${action.type.padEnd(8)} ${describeTarget(action)}`;
+        lines.push(`  ${paint(OP_COLOUR[action.op], head)}`);
+        lines.push(`      ${paint('dim', action.reason)}`);
+      }
+      lines.push('');
+    }
+  }
+  const kept = plan.retention.filter((r) => r.kept.length > 0);
+  if (opts.verbose && kept.length > 0) {
+    lines.push('Retention (why each backup is kept):');
+    for (const report of kept) {
+      lines.push(`  ${report.system}/${report.category}/${report.source} in ${report.tier}:`);
+      for (const k of report.kept) lines.push(`    ${k.backup_id}${k.pending ? ' (after apply)' : ''}: ${k.reasons.join('; ')}`);
+    }
+    lines.push('');
+  }
+  if (plan.problems.length > 0) {
+    lines.push(paint('yellow', 'Problems (these parts of the plan cannot run):'));
+    for (const p of plan.problems) {
+      const where = [p.system, p.category, p.source, p.tier && `tier ${p.tier}`].filter(Boolean).join('/');
+      lines.push(`  ! ${where}: ${p.message}`);
+      if (p.hint) lines.push(`      hint: ${p.hint}`);
+    }
+    lines.push('');
+  }
+  if (plan.actions.length > 0) lines.push(paint('bold', formatSummaryLine(plan)));
+  return lines.join('\n') + '\n';
+}
