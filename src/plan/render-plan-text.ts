@@ -29,8 +29,10 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: bo
       lines.push('');
     }
   }
-  const kept = plan.retention.filter((r) => r.kept.length > 0);
-  if (opts.verbose && kept.length > 0) {
+  // Survivors are explained wherever something is pruned (sanoid #159: "why isn't it pruning?"), or always with --verbose.
+  const pruned = new Set(plan.actions.flatMap((a) => (a.type === 'prune' ? [`${a.system}/${a.category}/${a.source}/${a.tier}`] : [])));
+  const kept = plan.retention.filter((r) => r.kept.length > 0 && (opts.verbose || pruned.has(`${r.system}/${r.category}/${r.source}/${r.tier}`)));
+  if (kept.length > 0) {
     lines.push('Retention (why each backup is kept):');
     for (const report of kept) {
       lines.push(`  ${report.system}/${report.category}/${report.source} in ${report.tier}:`);
