@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Cron } from 'croner';
-import { describe, expect, it } from 'vitest';
-import { durationMs, expectedExamples, listExampleFiles, readExamples, repoRoot } from './example-policies.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicies, type PolicySet } from '../../../src/policy/load-policies.js';
+import { durationMs, expectedExamples, listExampleFiles, policiesDir, readExamples, repoRoot } from './example-policies.js';
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'schema/strata.schema.json'), 'utf8')) as object;
 const validateSchema = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
@@ -27,13 +28,45 @@ function longestGapMs(pattern: string, timezone: string, days: number): number {
   return longest;
 }
 
+let loaded: PolicySet;
+beforeAll(async () => {
+  loaded = await loadPolicies([policiesDir]);
+  // Warnings are allowed, but stay visible in the test output.
+  for (const d of loaded.diagnostics.filter((x) => x.severity === 'warning')) {
+    console.warn(`example policy warning: ${d.file}:${d.line}:${d.col} ${d.code}: ${d.message}`);
+  }
+});
+
 describe('example policies', () => {
   it('has one example per seed document plus the demo', () => {
     expect(listExampleFiles()).toEqual(expectedExamples);
   });
 
+  it('all load through strata validate (loadPolicies) with zero errors', () => {
+    const errors = loaded.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.file}:${d.line}:${d.col} ${d.code}: ${d.message}`);
+    expect(errors).toEqual([]);
+    expect(loaded.files.map((f) => f.slice(policiesDir.length + 1))).toEqual(expectedExamples);
+    expect(loaded.policies.map((p) => `${p.system}.yaml`).sort()).toEqual(expectedExamples);
+  });
+
+  it('render identically on every machine: installed schedules use a fixed policy path', () => {
+    for (const p of loaded.policies) {
+      if (p.scheduler.type === 'none') continue;
+      expect(p.scheduler.policyPath, p.system).toBe('/etc/strata/policies');
+    }
+  });
+
+  it('resolve the demo\'s relative paths against the policy file', () => {
+    const demo = loaded.policies.find((p) => p.system === 'demo');
+    const sample = demo?.sources.sample;
+    expect(sample?.type === 'files' ? sample.paths : []).toEqual([join(repoRoot, 'demo/data')]);
+    expect(demo?.renderDir).toBe(join(repoRoot, '.strata-demo/runbooks'));
+  });
+
   describe.each(examples)('$name', ({ name, text, policy }) => {
-    it('validates against schema/strata.schema.json', () => {
+    it('validates against schema/strata.schema.json (raw ajv, independent of the loader)', () => {
       const ok = validateSchema(policy);
       expect(validateSchema.errors ?? [], JSON.stringify(validateSchema.errors, null, 2)).toEqual([]);
       expect(ok).toBe(true);
