@@ -14,4 +14,6 @@ export interface Debris {
   dir: string;
   keys: string[];
   bytes: number;
+  /** Why these objects are not a backup, e.g. "no manifest (interrupted or failed backup)". */
+  reason?: string;
 }

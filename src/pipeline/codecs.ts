@@ -1,0 +1,83 @@
+// The streaming codec chains: engine → compress (zstd | gzip) → encrypt (age), and the reverse.
+// Every stage is joined with stream.pipeline, so an error anywhere (engine, zstd, age, consumer)
+// destroys the whole chain and surfaces on the returned stream.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, pipeline, type Readable, type Duplex } from 'node:stream';
+import { constants as zlibConstants, createGunzip, createGzip } from 'node:zlib';
+import type { ManifestCodecs } from '../model/manifest.js';
+import { createProcessStage } from './process-stage.js';
+
+export type Compression = 'zstd' | 'gzip' | 'none';
+
+export interface EncodeCodecs {
+  compression: Compression;
+  level: number;
+  /** age recipients (public keys); empty means no encryption. */
+  recipients: string[];
+}
+
+export interface StageOptions {
+  signal?: AbortSignal;
+}
+
+/** Join stages into one readable; any failure destroys every stage and errors the returned stream. */
+export function chainStreams(source: Readable, stages: Duplex[]): Readable {
+  const out = new PassThrough();
+  pipeline([source, ...stages, out], () => undefined);
+  return out;
+}
+
+function compressStage(codecs: EncodeCodecs, options: StageOptions): Duplex | undefined {
+  switch (codecs.compression) {
+    case 'zstd':
+      // -T0: use every core; zstd's multithreading is what lets the pipeline keep up with tar.
+      return createProcessStage('zstd', ['-q', '-c', `-${codecs.level}`, '-T0'], { signal: options.signal });
+    case 'gzip':
+      return createGzip({ level: Math.min(Math.max(codecs.level, 1), zlibConstants.Z_MAX_LEVEL) });
+    case 'none':
+      return undefined;
+  }
+}
+
+function encryptStage(recipients: string[], options: StageOptions): Duplex {
+  // Recipients go through a 0600 file, never argv: argv is visible to every user via /proc.
+  const dir = mkdtempSync(join(tmpdir(), 'strata-age-'));
+  const file = join(dir, 'recipients.txt');
+  writeFileSync(file, recipients.join('\n') + '\n', { mode: 0o600 });
+  return createProcessStage('age', ['-e', '-R', file], {
+    signal: options.signal,
+    onExit: () => rmSync(dir, { recursive: true, force: true }),
+  });
+}
+
+/** raw engine stream → compressed → encrypted (when recipients are set). */
+export function encodeStream(raw: Readable, codecs: EncodeCodecs, options: StageOptions = {}): Readable {
+  const stages: Duplex[] = [];
+  const compress = compressStage(codecs, options);
+  if (compress) stages.push(compress);
+  if (codecs.recipients.length > 0) stages.push(encryptStage(codecs.recipients, options));
+  return chainStreams(raw, stages);
+}
+
+/** stored artifact → decrypted → decompressed raw stream. */
+export function decodeStream(
+  stored: Readable,
+  codecs: Pick<ManifestCodecs, 'compression' | 'encryption'>,
+  identityFile?: string,
+  options: StageOptions = {},
+): Readable {
+  const stages: Duplex[] = [];
+  if (codecs.encryption === 'age') {
+    if (!identityFile) throw new Error(missingIdentityMessage());
+    stages.push(createProcessStage('age', ['-d', '-i', identityFile], { signal: options.signal }));
+  }
+  if (codecs.compression === 'zstd') stages.push(createProcessStage('zstd', ['-q', '-d', '-c'], { signal: options.signal }));
+  else if (codecs.compression === 'gzip') stages.push(createGunzip());
+  return chainStreams(stored, stages);
+}
+
+export function missingIdentityMessage(): string {
+  return 'this backup is encrypted with age: pass --identity FILE or set STRATA_AGE_IDENTITY_FILE to the age identity (private key) file';
+}
