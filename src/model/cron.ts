@@ -131,6 +131,21 @@ export function lastFireAtOrBefore(expr: string, tz: string = 'UTC', at: Date): 
   return checkedCron(expr, tz).previousRuns(1, ref)[0] ?? undefined;
 }
 
+/** Minutes of the day (0-1439) at which any of the expressions runs, sorted; ignores which days they run on. */
+export function runTimesOfDay(exprs: string[]): number[] {
+  const on = new Set<number>();
+  for (const e of exprs) {
+    const problem = validateCron(e);
+    if (problem) throw new Error(`${problem}: ${JSON.stringify(e)}`);
+    const p = new CronPattern(e.trim(), undefined, { mode: '5-part' });
+    for (let h = 0; h < 24; h++) {
+      if (!p.hour[h]) continue;
+      for (let m = 0; m < 60; m++) if (p.minute[m]) on.add(h * 60 + m);
+    }
+  }
+  return [...on].sort((a, b) => a - b);
+}
+
 export interface LongestGapOptions {
   /** Start of the horizon; defaults to 2024-01-01T00:00Z so that results (and messages) are deterministic. */
   from?: Date;

@@ -1,0 +1,32 @@
+// Every semantic rule, run on a schema-valid policy.
+import type { Diagnostic } from '../diagnostic.js';
+import { compressionLevel } from './compression-level.js';
+import { copyPlacement } from './copy-placement.js';
+import { duplicateEntries } from './duplicate-entries.js';
+import { incrementalSupport } from './incremental-support.js';
+import { retentionSanity } from './retention-sanity.js';
+import { rpoCoverage } from './rpo-coverage.js';
+import type { Rule, RuleContext } from './rule.js';
+import { scheduleSyntax } from './schedule-syntax.js';
+import { tierCapabilities } from './tier-capabilities.js';
+import { unknownReferences } from './unknown-references.js';
+import { unusedDefinitions } from './unused-definitions.js';
+
+export type { Rule, RuleContext } from './rule.js';
+
+export const RULES: readonly Rule[] = [
+  unknownReferences,
+  duplicateEntries,
+  scheduleSyntax,
+  rpoCoverage,
+  incrementalSupport,
+  retentionSanity,
+  copyPlacement,
+  tierCapabilities,
+  unusedDefinitions,
+  compressionLevel,
+];
+
+export function runRules(ctx: RuleContext, rules: readonly Rule[] = RULES): Diagnostic[] {
+  return rules.flatMap((rule) => rule(ctx));
+}
