@@ -76,7 +76,9 @@ function parseItems(text: string, field: FieldSpec, expr: string): Item[] {
     const range = /^([^-]+)-([^-]+)$/.exec(base);
     if (range) {
       const start = parseValue(range[1] ?? '', field, expr);
-      const end = parseValue(range[2] ?? '', field, expr);
+      // "sat-sun" means 6-7, as in croner and Vixie cron.
+      const endText = range[2] ?? '';
+      const end = field === FIELDS.dow && endText.toLowerCase() === 'sun' ? 7 : parseValue(endText, field, expr);
       if (start > end) throw new CronSyntaxError(expr, `${field.name} range ${base} runs backwards`);
       return { start, end, step };
     }
