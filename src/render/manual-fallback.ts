@@ -124,8 +124,9 @@ export function buildFallback(policy: ResolvedPolicy, category: ResolvedCategory
       'DIR=$(dirname "$MANIFEST")',
       'cat "$MANIFEST"   # id, started_at/finished_at, sizes, stats',
       `ARTIFACT="$DIR/$(sed -n 's/.*"artifact": *"\\([^"]*\\)".*/\\1/p' "$MANIFEST")"`,
-      `echo "$(sed -n 's/.*"sha256": *"\\([0-9a-f]\\{64\\}\\)".*/\\1/p' "$MANIFEST")  $ARTIFACT" | sha256sum -c -`,
-      `mkdir -p ${dir}`,
+      // Chained with &&: pasted into a shell, a checksum mismatch stops before anything is written.
+      `echo "$(sed -n 's/.*"sha256": *"\\([0-9a-f]\\{64\\}\\)".*/\\1/p' "$MANIFEST")  $ARTIFACT" | sha256sum -c - &&`,
+      `mkdir -p ${dir} &&`,
       decodeCommand(category, sink),
     ];
     return { source: ref.source, type, finds, unpack, load };

@@ -12,10 +12,14 @@ export function escapeSystemdValue(value: string, what = 'unit file value'): str
   return value.replace(/%/g, '%%');
 }
 
-/** One ExecStart= argument: specifiers and `$` variables are escaped; quotes only when needed. */
-export function quoteSystemdArg(arg: string): string {
+/**
+ * One ExecStart= word: `%` specifiers escaped, quotes only when needed. systemd expands `$VAR` in the
+ * arguments but not in the executable path, so `$` is doubled in arguments only.
+ */
+export function quoteSystemdArg(arg: string, position: 'executable' | 'argument' = 'argument'): string {
   assertSingleLine(arg, 'ExecStart argument');
-  const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  const specifiersEscaped = arg.replace(/%/g, '%%');
+  const escaped = position === 'argument' ? specifiersEscaped.replace(/\$/g, '$$$$') : specifiersEscaped;
   if (escaped !== '' && !/[\s"'\\;]/.test(escaped)) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

@@ -38,7 +38,7 @@ export function renderSystemdUnits(
             ...common,
             timer,
             description,
-            execStart: job.command.map(quoteSystemdArg).join(' '),
+            execStart: job.command.map((word, i) => quoteSystemdArg(word, i === 0 ? 'executable' : 'argument')).join(' '),
             environmentFile: environmentFile ? escapeSystemdValue(environmentFile, 'environment file') : undefined,
             user: user ? escapeSystemdValue(user, 'user') : undefined,
           },
