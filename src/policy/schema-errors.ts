@@ -54,10 +54,24 @@ export function schemaDiagnostics(errors: ErrorObject[], data: Json, file: strin
     const meant = closest(String((e.params as Record<string, unknown>).additionalProperty), allowed);
     if (meant) misspelt.add(`${e.instancePath}|${meant}`);
   }
+  const missing = new Map<string, ErrorObject[]>();
   for (const e of errors) {
     if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && pathsWithErrors.has(e.instancePath)) continue;
-    if (e.keyword === 'required' && misspelt.has(`${e.instancePath}|${String((e.params as Record<string, unknown>).missingProperty)}`)) continue;
-    const f = describeError(e, data);
+    if (e.keyword === 'required') {
+      if (misspelt.has(`${e.instancePath}|${String((e.params as Record<string, unknown>).missingProperty)}`)) continue;
+      // Several missing properties of one mapping make one diagnostic, at one place.
+      const group = missing.get(e.instancePath);
+      if (group) {
+        group.push(e);
+        continue;
+      }
+      missing.set(e.instancePath, [e]);
+    }
+    const f = e.keyword === 'required' ? undefined : describeError(e, data);
+    if (f) findings.push(f);
+  }
+  for (const group of missing.values()) {
+    const f = group.length === 1 ? describeError(group[0] as ErrorObject, data) : describeMissing(group, data);
     if (f) findings.push(f);
   }
   const seen = new Set<string>();
@@ -109,7 +123,7 @@ function describeError(e: ErrorObject, data: Json): Finding | undefined {
           path: [...path, 'type'],
           target: 'value',
           code: 'unknown-type',
-          message: `unknown ${kind} type "${tag}" in ${ownerName(path, data, false)}${didYouMean(tag, branches)}`,
+          message: `unknown ${kind} type "${tag}"${path.length > 1 ? ` in ${ownerName(path, data, false)}` : ''}${didYouMean(tag, branches)}`,
           hint: `use one of ${branches.join(', ')}`,
         };
       }
@@ -238,6 +252,27 @@ function describeError(e: ErrorObject, data: Json): Finding | undefined {
         hint: propertyHint('write', resolveRef(parent), lastKey(path)),
       };
   }
+}
+
+function describeMissing(group: ErrorObject[], data: Json): Finding {
+  const first = group[0] as ErrorObject;
+  const path = fromJsonPointer(first.instancePath).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  const props = group.map((e) => String((e.params as Record<string, unknown>).missingProperty));
+  const list = props.map((p) => `\`${p}\``).join(', ');
+  return {
+    path,
+    target: 'key',
+    code: 'missing-property',
+    message: `${ownerName(path, data)} is missing required properties ${list}`,
+    hint: `add ${props.map((p) => exampleOf(first, p)).join(', ')}`,
+  };
+}
+
+/** "`rto` (e.g. `rto: 4h`)" from the property's schema. */
+function exampleOf(e: ErrorObject, prop: string): string {
+  const schema = resolveRef(((e.parentSchema as SchemaNode | undefined)?.properties as Record<string, SchemaNode> | undefined)?.[prop]);
+  const example = (schema?.examples as unknown[] | undefined)?.[0];
+  return example === undefined ? `\`${prop}\`` : `\`${prop}\` (e.g. \`${prop}: ${flowYaml(example)}\`)`;
 }
 
 function valueAt(data: Json, path: (string | number)[]): Json {
