@@ -23,6 +23,8 @@ export interface RunbookInput {
   evidence: Record<string, CategoryEvidence>;
   /** Newest backups by category name, when the caller wants them in the runbook. */
   latest?: Record<string, LatestBackup[]>;
+  /** Set by renderRunbooks when some paths are shown relative to a display base. */
+  relativePaths?: boolean;
 }
 
 const ENGINES_LATER: ReadonlySet<Source['type']> = new Set(['redis', 'postgres', 'mongodb']);
@@ -133,6 +135,7 @@ export interface CategoryView {
   fallbackTools: string;
   checklist: string[];
   latest?: { tier: string; id: string; finished: string }[];
+  relativePaths: boolean;
 }
 
 export function buildCategoryView(input: RunbookInput, category: ResolvedCategory): CategoryView {
@@ -227,6 +230,7 @@ export function buildCategoryView(input: RunbookInput, category: ResolvedCategor
       ?.slice()
       .sort((a, b) => a.tier.localeCompare(b.tier) || b.finished_at.localeCompare(a.finished_at) || a.id.localeCompare(b.id))
       .map((l) => ({ tier: l.tier, id: l.id, finished: formatInstant(l.finished_at) })),
+    relativePaths: input.relativePaths ?? false,
   };
 }
 
@@ -246,6 +250,7 @@ export interface IndexView {
   }[];
   tiers: { name: string; description: string; storage: string; root: string; offsite: string; immutable: string }[];
   scheduler: string;
+  relativePaths: boolean;
 }
 
 function describeScheduler(policy: ResolvedPolicy): string {
@@ -287,5 +292,6 @@ export function buildIndexView(input: RunbookInput): IndexView {
         }];
       }),
     scheduler: describeScheduler(policy),
+    relativePaths: input.relativePaths ?? false,
   };
 }

@@ -142,3 +142,35 @@ describe('determinism and templates', () => {
     expect(custom.slice(1)).toEqual(files.slice(1));
   });
 });
+
+describe('display base', () => {
+  const checkout = (root: string) =>
+    makePolicy({
+      scheduler: { type: 'none', strataBin: '/usr/local/bin/strata', policyPath: `${root}/policies/demo.yaml` },
+      tiers: {
+        hot: { name: 'hot', storage: { type: 'local', path: `${root}/.strata-demo/hot` }, offsite: false },
+        far: { name: 'far', storage: { type: 'local', path: '/mnt/offsite/strata' }, offsite: true },
+      },
+      sources: { uploads: { type: 'files', paths: [`${root}/demo/data`] } },
+      categories: [makeCategory({ name: 'documents', copies: [{ tier: 'hot', keep: { daily: 7 } }, { tier: 'far', keep: { weekly: 4 } }] })],
+    });
+
+  it('renders identical runbooks from two checkouts', () => {
+    const a = renderRunbooks({ policy: checkout('/home/alice/strata'), evidence: {} }, { displayBase: '/home/alice/strata' });
+    const b = renderRunbooks({ policy: checkout('/builds/ci/strata'), evidence: {} }, { displayBase: '/builds/ci/strata' });
+    expect(a).toEqual(b);
+    const page = a[1]?.content ?? '';
+    expect(page).toContain('strata restore documents --policies policies/demo.yaml --from hot');
+    expect(page).toContain('`.strata-demo/hot/sketchy-chain/documents/`');
+    expect(page).toContain('MANIFEST=$(find ".strata-demo/hot/sketchy-chain/documents/uploads/"');
+    expect(page).toContain('paths `demo/data`');
+    // Outside the base, paths stay absolute.
+    expect(page).toContain('`/mnt/offsite/strata/sketchy-chain/documents/`');
+    expect(page).toContain('Relative paths are relative to the directory the runbooks were rendered from');
+    expect(a[0]?.content).toContain('Relative paths are relative');
+  });
+
+  it('changes nothing when no path lies under the base', () => {
+    expect(renderRunbooks({ policy, evidence }, { displayBase: '/srv/elsewhere' })).toEqual(files);
+  });
+});
