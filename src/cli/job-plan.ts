@@ -1,6 +1,5 @@
 // What a scheduled `strata run CATEGORY --job X` does: the timer fired, so the job runs now whatever the
 // due times say, plus what the fresh plan wants for that category and job.
-import { cadenceIntervalMs } from '../model/cadence.js';
 import type { ResolvedCategory, ResolvedPolicy } from '../model/policy-model.js';
 import { summarisePlan } from '../plan/create-plan.js';
 import type { Action, Plan } from '../plan/plan-model.js';
@@ -23,11 +22,8 @@ export function planJob(fresh: Plan, policy: ResolvedPolicy, category: ResolvedC
       ...mine.filter((a) => a.type === 'prune'),
     ];
   } else {
+    // One verify timer serves several cadences (checksum daily, restore_test weekly …), so only due checks run.
     actions = mine.filter((a) => a.type === 'verify');
-    const hasRestoreTest = actions.some((a) => a.type === 'verify' && a.check === 'restore_test');
-    if (!hasRestoreTest && cadenceIntervalMs(category.verify.restoreTest) !== 'never') {
-      actions.push({ type: 'verify', op: 'run', system: policy.system, category: category.name, check: 'restore_test', reason: 'scheduled run' });
-    }
   }
   return { ...fresh, actions, summary: summarisePlan(actions), problems: fresh.problems.filter((p) => p.system === policy.system && (!p.category || p.category === category.name)) };
 }

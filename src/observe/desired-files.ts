@@ -1,4 +1,5 @@
 // The files a policy wants on disk: schedule units and runbooks (runbooks include verification evidence).
+// Runbooks show paths relative to the working directory (the repo root in CI), so every checkout renders the same.
 import { join } from 'node:path';
 import type { CategoryEvidence } from '../model/evidence.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
@@ -10,11 +11,12 @@ export function computeDesiredFiles(
   policy: ResolvedPolicy,
   evidence: Record<string, CategoryEvidence>,
   templatesDir?: string,
+  displayBase: string = process.cwd(),
 ): DesiredFiles {
   const schedules = renderScheduleFiles(policy, { templatesDir });
   const renderDir = policy.renderDir;
   const runbooks = renderDir
-    ? renderRunbooks({ policy, evidence }, { templatesDir }).map((f) => ({ path: join(renderDir, f.path), content: f.content }))
+    ? renderRunbooks({ policy, evidence }, { templatesDir, displayBase }).map((f) => ({ path: join(renderDir, f.path), content: f.content }))
     : [];
   return { schedules, runbooks };
 }

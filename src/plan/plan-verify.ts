@@ -32,7 +32,10 @@ function dueReason(check: VerifyCheck, cadence: string, record: VerificationReco
   if (!record) return `never run (${check}: ${cadence})`;
   const age = input.now.getTime() - new Date(record.at).getTime();
   if (!record.ok) return `last ${check} at ${record.at} failed`;
-  if (age >= interval) return `last ${check} ran ${formatDuration(age)} ago (${check}: ${cadence})`;
+  // Timers fire on calendar boundaries while the last run finished a little after one: without slack a weekly
+  // check that ran at 04:00:05 would not be due at 04:00:00 a week later, and would slip a whole week.
+  const slack = Math.min(interval * 0.05, 3_600_000);
+  if (age >= interval - slack) return `last ${check} ran ${formatDuration(age)} ago (${check}: ${cadence})`;
   return undefined;
 }
 

@@ -23,7 +23,7 @@ interface RenderOptions extends CommonOptions {
 /** Everything `render` writes under DIR: per system its runbooks, and its units or cron file. */
 function renderAll(policy: ResolvedPolicy, evidence: Record<string, CategoryEvidence>, out: string, templatesDir?: string) {
   const root = join(out, policy.system);
-  const runbooks = renderRunbooks({ policy, evidence }, { templatesDir }).map((f) => ({ path: join(root, f.path), content: f.content }));
+  const runbooks = renderRunbooks({ policy, evidence }, { templatesDir, displayBase: process.cwd() }).map((f) => ({ path: join(root, f.path), content: f.content }));
   const folder = policy.scheduler.type === 'cron' ? 'cron' : 'systemd';
   const schedules = renderScheduleFiles(policy, { templatesDir }).map((f) => ({ path: join(root, folder, basename(f.path)), content: f.content }));
   return [...runbooks, ...schedules];
