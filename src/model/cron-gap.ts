@@ -68,7 +68,7 @@ export function longestGapOfPatterns(patterns: CronPattern[], tz: string, opts: 
   for (let day = firstDay; day <= lastDay; day++) {
     const localStart = day * DAY;
     const date = new Date(localStart);
-    const mask = dayMask(plans, date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCDay());
+    const mask = dayMask(plans, date.getUTCMonth(), date.getUTCDate(), date.getUTCDay());
     if (mask === 0) continue;
 
     // Offsets lie within ±14h, so a day's runs fall in [localStart - 14h, localStart + 38h) UTC.
@@ -104,7 +104,8 @@ export function longestGapOfPatterns(patterns: CronPattern[], tz: string, opts: 
   return best;
 }
 
-function minutesOfDay(p: CronPattern): number[] {
+/** Minutes of the day (0-1439) at which a pattern runs, on the days it runs. */
+export function minutesOfDay(p: CronPattern): number[] {
   const out: number[] = [];
   for (let h = 0; h < 24; h++) {
     if (!p.hour[h]) continue;
@@ -114,8 +115,7 @@ function minutesOfDay(p: CronPattern): number[] {
 }
 
 /** Bit i is set when pattern i runs on this date; mirrors croner's day-of-month/day-of-week OR rule. */
-function dayMask(plans: DayPlan[], year: number, month: number, day: number, weekday: number): number {
-  void year;
+function dayMask(plans: DayPlan[], month: number, day: number, weekday: number): number {
   let mask = 0;
   for (let i = 0; i < plans.length; i++) {
     const p = (plans[i] as DayPlan).pattern;

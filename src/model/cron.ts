@@ -2,7 +2,7 @@
 // croner evaluates them; we restrict the syntax to what Vixie cron and systemd OnCalendar can express,
 // because the same expressions are installed as cron files and systemd timers.
 import { Cron, CronPattern } from 'croner';
-import { longestGapOfPatterns, type GapResult } from './cron-gap.js';
+import { longestGapOfPatterns, minutesOfDay, type GapResult } from './cron-gap.js';
 import { validateTimeZone } from './time-zone.js';
 
 export { validateTimeZone } from './time-zone.js';
@@ -37,13 +37,12 @@ export function validateCron(expr: string): string | undefined {
     const problem = validateField(parts[i] as string, i);
     if (problem) return problem;
   }
-  let pattern: CronPattern;
   try {
-    pattern = new CronPattern(trimmed, undefined, { mode: '5-part' });
+    // Our field checks come first for clearer messages; croner has the last word.
+    new CronPattern(trimmed, undefined, { mode: '5-part' });
   } catch (e) {
     return `invalid cron expression: ${String((e as Error).message).replace(/^CronPattern:\s*/, '')}`;
   }
-  void pattern;
   // 30 February and friends: syntactically fine, never fires.
   if (!cronFor(trimmed, 'UTC').nextRun(new Date(Date.UTC(2024, 0, 1)))) {
     return 'cron expression never fires (no such date exists)';
@@ -137,11 +136,7 @@ export function runTimesOfDay(exprs: string[]): number[] {
   for (const e of exprs) {
     const problem = validateCron(e);
     if (problem) throw new Error(`${problem}: ${JSON.stringify(e)}`);
-    const p = new CronPattern(e.trim(), undefined, { mode: '5-part' });
-    for (let h = 0; h < 24; h++) {
-      if (!p.hour[h]) continue;
-      for (let m = 0; m < 60; m++) if (p.minute[m]) on.add(h * 60 + m);
-    }
+    for (const m of minutesOfDay(new CronPattern(e.trim(), undefined, { mode: '5-part' }))) on.add(m);
   }
   return [...on].sort((a, b) => a - b);
 }

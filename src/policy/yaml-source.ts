@@ -93,7 +93,7 @@ function duplicateKeyDiagnostic(source: YamlSource, offset: number): Omit<Diagno
       key = String(dup.key.value);
       const earlier = items.find((p) => p !== dup && isScalar(p.key) && String(p.key.value) === key);
       if (earlier && isScalar(earlier.key) && earlier.key.range) first = source.lineCounter.linePos(earlier.key.range[0]);
-      path = [...pathOf(ancestry, source.doc), key];
+      path = [...pathOf(ancestry), key];
       return visit.BREAK;
     },
   });
@@ -112,8 +112,7 @@ function duplicateKeyDiagnostic(source: YamlSource, offset: number): Omit<Diagno
 }
 
 /** JSON path of the node whose ancestry `visit` reports. */
-function pathOf(ancestry: readonly unknown[], doc: Document): (string | number)[] {
-  void doc;
+function pathOf(ancestry: readonly unknown[]): (string | number)[] {
   const out: (string | number)[] = [];
   for (let i = 0; i < ancestry.length; i++) {
     const a = ancestry[i];

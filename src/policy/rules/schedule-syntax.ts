@@ -10,7 +10,21 @@ export const scheduleSyntax: Rule = (ctx) => {
       const expr = cat.schedule[field];
       if (expr === undefined) continue;
       const problem = validateCron(expr);
-      if (!problem) continue;
+      if (!problem) {
+        const ambiguity = dayFieldAmbiguity(expr);
+        if (ambiguity) {
+          out.push(
+            report(ctx, {
+              severity: 'warning',
+              code: 'cron-day-ambiguity',
+              path: ['categories', name, 'schedule', field],
+              message: `schedule.${field} of category \`${name}\` restricts both day fields and one starts with "*" (${ambiguity.text}): Vixie cron runs only when both match, Strata's schedule checks and systemd timers when either matches`,
+              hint: `write "${ambiguity.text}" as "${ambiguity.explicit}", so that every scheduler reads it the same way`,
+            }),
+          );
+        }
+        continue;
+      }
       out.push(
         report(ctx, {
           code: 'invalid-cron',
@@ -38,4 +52,13 @@ export const scheduleSyntax: Rule = (ctx) => {
 function knownTimeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   return intl.supportedValuesOf ? [...intl.supportedValuesOf('timeZone'), 'UTC'] : ['UTC'];
+}
+
+/** A stepped `*` in one day field with the other restricted: Vixie cron treats it as `*` (AND), croner does not (OR). */
+function dayFieldAmbiguity(expr: string): { text: string; explicit: string } | undefined {
+  const [, , dom, , dow] = expr.trim().split(/\s+/);
+  if (dom === undefined || dow === undefined || dom === '*' || dow === '*') return undefined;
+  if (dom.startsWith('*')) return { text: dom, explicit: `1-31${dom.slice(1)}` };
+  if (dow.startsWith('*')) return { text: dow, explicit: `0-6${dow.slice(1)}` };
+  return undefined;
 }

@@ -9,11 +9,9 @@ const S3_ONLY = [
   ['kms_key_id', 'KMS keys are an S3 feature'],
 ] as const;
 
-const DAY = 1;
-
 /** Roughly how many days a keep rule retains a backup (restic semantics, counting buckets back from now). */
 function retentionDays(keep: Keep): number {
-  return Math.max((keep.hourly ?? 0) / 24, (keep.daily ?? 0) * DAY, (keep.weekly ?? 0) * 7, (keep.monthly ?? 0) * 30, (keep.yearly ?? 0) * 365);
+  return Math.max((keep.hourly ?? 0) / 24, keep.daily ?? 0, (keep.weekly ?? 0) * 7, (keep.monthly ?? 0) * 30, (keep.yearly ?? 0) * 365);
 }
 
 export const tierCapabilities: Rule = (ctx) => {

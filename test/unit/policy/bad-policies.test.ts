@@ -50,6 +50,7 @@ const CASES: Case[] = [
   { file: 'duplicate-data', severity: 'error', code: 'duplicate-data', at: '16:17', message: 'category `orders` lists source `uploads` twice in data (entries 1 and 2)' },
   { file: 'local-immutable', severity: 'error', code: 'local-tier-s3-option', at: '8:5', message: 'tier `hot` uses local storage, which cannot honour `immutable`' },
   { file: 'gzip-level', severity: 'error', code: 'compression-level', at: '15:24', message: 'compression level 12 is too high for gzip' },
+  { file: 'cron-day-ambiguity', severity: 'warning', code: 'cron-day-ambiguity', at: '17:13', message: 'restricts both day fields and one starts with "*" (*/2)' },
   { file: 'single-tier', severity: 'warning', code: 'single-tier', at: '16:5', message: 'category `orders` keeps copies in only one tier (`offsite`)' },
   { file: 'no-offsite', severity: 'warning', code: 'no-offsite-copy', at: '18:5', message: 'no copy of category `orders` is off-site: `hot`, `offsite` are on this host' },
   { file: 'unused-source', severity: 'warning', code: 'unused-source', at: '5:3', message: 'source `logs` is not used by any category' },
