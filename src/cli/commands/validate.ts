@@ -16,10 +16,8 @@ export function registerValidate(program: Command, io: Io): void {
       const inputs = resolvePolicyInputs(options.policies);
       const set = await loadPolicies(inputs);
       if (set.files.length === 0) throw new CliError(`no policy files found in ${inputs.join(', ')}`, EXIT.ERROR, 'pass --policies PATH or set STRATA_POLICIES');
-      io.out(formatDiagnostics(set.diagnostics, format as 'text' | 'json' | 'github', { color: io.color }));
-      if (format === 'text' && set.diagnostics.every((d) => d.severity !== 'error')) {
-        io.err(`${set.files.length} policy file(s) checked.`);
-      }
+      const text = formatDiagnostics(set.diagnostics, format as 'text' | 'json' | 'github', { color: io.color, fileCount: set.files.length });
+      if (text.trim()) io.out(text);
       io.exitCode = set.diagnostics.some((d) => d.severity === 'error') ? EXIT.ERROR : EXIT.OK;
     });
 }
