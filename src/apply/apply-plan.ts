@@ -37,7 +37,7 @@ function throttledProgress(task: { title: string }, base: string) {
   let last = 0;
   return (phase: string, bytes: number) => {
     const now = Date.now();
-    if (now - last < 250) return;
+    if (now - last < (process.stderr.isTTY ? 250 : 5000)) return;
     last = now;
     task.title = `${base} — ${phase} ${formatThroughput(bytes, now - started)}`;
   };
@@ -71,10 +71,10 @@ async function runAction(action: Action, system: SystemContext, ctx: ApplyContex
   }
 }
 
-function pickRenderer(option: ApplyOptions['renderer']): 'default' | 'simple' | 'silent' {
+function pickRenderer(option: ApplyOptions['renderer']): 'default' | 'verbose' | 'silent' {
   if (option === 'silent') return 'silent';
-  if (option === 'plain') return 'simple';
-  return process.stderr.isTTY ? 'default' : 'simple';
+  if (option === 'plain') return 'verbose';
+  return process.stderr.isTTY ? 'default' : 'verbose';
 }
 
 export async function applyPlan(plan: Plan, ctx: ApplyContext, options: ApplyOptions = {}): Promise<ApplyOutcome> {
@@ -109,7 +109,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, options: ApplyOpt
       concurrent: false,
       exitOnError: false,
       renderer: pickRenderer(options.renderer),
-      fallbackRenderer: 'simple',
+      fallbackRenderer: 'verbose',
       rendererOptions: { collapseErrors: false },
     } as never,
   );
@@ -120,7 +120,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, options: ApplyOpt
     if (!touched) continue;
     if (plan.actions.some((a) => a.system === system.policy.system && a.type === 'schedule')) {
       try {
-        const note = await activateSchedules(system, ctx);
+        const note = await activateSchedules(system);
         if (note) notes.push(`${system.policy.system}: ${note}`);
       } catch (error) {
         notes.push(`${system.policy.system}: activating schedules failed: ${(error as Error).message}`);

@@ -42,7 +42,7 @@ async function deactivateTimer(path: string, ctx: ApplyContext): Promise<void> {
 }
 
 /** After unit files changed: reload systemd and enable the timers, or say why not. */
-export async function activateSchedules(system: SystemContext, ctx: ApplyContext): Promise<string> {
+export async function activateSchedules(system: SystemContext): Promise<string> {
   if (system.policy.scheduler.type !== 'systemd') return '';
   const timers = system.desired.schedules.map((f) => basename(f.path)).filter((n) => n.endsWith('.timer'));
   if (!systemdIsRunning()) {

@@ -8,7 +8,7 @@ export type Job = 'backup' | 'prune' | 'verify';
 
 export function planJob(fresh: Plan, policy: ResolvedPolicy, category: ResolvedCategory, job: Job): Plan {
   const mine = fresh.actions.filter((a) => a.system === policy.system && 'category' in a && a.category === category.name);
-  let actions: Action[] = [];
+  let actions: Action[];
   if (job === 'backup') {
     actions = category.data.map((d) => ({
       type: 'backup', op: 'run', system: policy.system, category: category.name, source: d.source, overdue: false,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createPlan } from '../../../src/plan/create-plan.js';
 import type { Action } from '../../../src/plan/plan-model.js';
+import type { DesiredFiles } from '../../../src/plan/observed-model.js';
 import { NOW, category, entry, observed, observedSystem, policy } from './fixtures.js';
 
-const noFiles = { demo: { schedules: [], runbooks: [] } };
+const noFiles: Record<string, DesiredFiles> = { demo: { schedules: [], runbooks: [] } };
 
 function plan(system = observedSystem(), p = policy(), desired = noFiles, identity = false) {
   return createPlan({ policies: [p], observed: observed(system, identity), desired, now: NOW, policyDigest: 'p' });
