@@ -35,12 +35,13 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
   const retention: RetentionReport[] = [];
   for (const [tier, state] of Object.entries(observed.tiers)) {
     if (state.error) {
-      problems.push({ system: policy.system, tier, message: `tier ${tier} (${state.location}) cannot be read: ${state.error}` });
+      const where = state.location === '(unavailable)' ? '' : ` (${state.location})`;
+      problems.push({ system: policy.system, tier, message: `tier ${tier}${where} cannot be used: ${state.error}` });
     }
     for (const debris of state.debris) {
       actions.push({
         type: 'cleanup', op: 'delete', system: policy.system, tier, dir: debris.dir, bytes: debris.bytes,
-        reason: 'left by a failed or interrupted backup (no manifest)',
+        reason: debris.reason ?? 'left by a failed or interrupted backup (no manifest)',
       });
     }
   }
