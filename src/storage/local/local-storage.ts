@@ -2,6 +2,7 @@
 // temp name in the same directory, fsynced, renamed, and the directory fsynced, so a crash (even
 // SIGKILL or power loss) leaves either nothing or a temp file that scanTier reports as debris.
 import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -39,8 +40,6 @@ export class LocalStorage implements Storage {
     const name = target.slice(dir.length + 1);
     const temp = join(dir, `.${name}${TEMP_MARKER}${randomBytes(4).toString('hex')}`);
     let bytes = 0;
-    const handle = await open(temp, 'wx', 0o600);
-    let closed = false;
     try {
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -48,16 +47,13 @@ export class LocalStorage implements Storage {
           callback(null, chunk);
         },
       });
-      await pipeline(body, counter, handle.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 }));
-      await handle.sync();
-      await handle.close();
-      closed = true;
+      await pipeline(body, counter, createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }));
+      await syncPath(temp, 'r+');
       await rename(temp, target);
-      await syncDirectory(dir);
+      await syncPath(dir, 'r');
       return { bytes };
     } catch (error) {
       body.destroy();
-      if (!closed) await handle.close().catch(() => undefined);
       await unlink(temp).catch(() => undefined);
       throw error;
     }
@@ -66,12 +62,13 @@ export class LocalStorage implements Storage {
   async get(key: string): Promise<Readable> {
     const path = this.pathOf(key);
     try {
-      const handle = await open(path, 'r');
-      return handle.createReadStream({ highWaterMark: 1 << 20 });
+      const info = await stat(path);
+      if (!info.isFile()) throw new Error(`object ${key} in ${this.location} is not a file`);
     } catch (error) {
       if (isNotFound(error)) throw new Error(`object ${key} not found in ${this.location}`, { cause: error });
       throw error;
     }
+    return createReadStream(path, { highWaterMark: 1 << 20 });
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -150,8 +147,9 @@ export class LocalStorage implements Storage {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/** fsync through a fresh descriptor: fsync flushes the inode, whichever descriptor wrote it. */
+async function syncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
+  const handle = await open(path, flags);
   try {
     await handle.sync();
   } finally {
