@@ -53,6 +53,7 @@ export async function backupFiles(request: BackupRequest): Promise<EngineBackup>
   const stats = emptyFileStats();
   let skipped = 0;
   const tar = packTree({
+    label: `files source "${request.name}"`,
     roots,
     accepts,
     onEntry: (type, size) => countEntry(stats, type, size),
@@ -62,14 +63,12 @@ export async function backupFiles(request: BackupRequest): Promise<EngineBackup>
     signal: request.signal,
   });
 
-  // Errors carry the source name; the stream errors (never ends cleanly) when the archive is incomplete.
+  // The stream errors (never ends cleanly) when the archive is incomplete; errors name the source.
   const stream = new PassThrough({ highWaterMark: 1 << 20 });
   const done = new Promise<SourceStats>((resolveDone, rejectDone) => {
     pipeline(tar, stream, (error) => {
       if (error) {
-        const wrapped = new Error(`files source "${request.name}": ${error.message}`);
-        rejectDone(wrapped);
-        stream.destroy(wrapped);
+        rejectDone(error);
         return;
       }
       const result = toSourceStats(stats);

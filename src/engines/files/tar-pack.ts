@@ -22,6 +22,8 @@ export interface PackRoot {
 }
 
 export interface PackOptions {
+  /** Prefix for error messages, e.g. `files source "uploads"`. */
+  label: string;
   roots: PackRoot[];
   /** Called for every child found by the walk (tar name, is it a directory); false skips it (and its content). */
   accepts: (name: string, isDir: boolean) => boolean;
@@ -146,6 +148,14 @@ async function* readLargeFile(path: string, size: number): AsyncGenerator<Buffer
 }
 
 async function* generateTar(options: PackOptions): AsyncGenerator<Buffer> {
+  try {
+    yield* generateEntries(options);
+  } catch (error) {
+    throw new Error(`${options.label}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
   const batch = new Batcher();
   const hardLinks = new Map<string, string>();
 
@@ -229,7 +239,58 @@ async function* generateTar(options: PackOptions): AsyncGenerator<Buffer> {
   yield batch.take()!;
 }
 
+/**
+ * Pulls chunks from an async generator on demand. Unlike Readable.from, destroying it while a read is
+ * in flight never throws into the generator mid-await (which surfaced as an uncaught exception); the
+ * generator is closed (its `finally` blocks run) once the pending step settles.
+ */
+class GeneratorReadable extends Readable {
+  private pumping = false;
+
+  constructor(private readonly source: AsyncGenerator<Buffer>) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _read(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      for (;;) {
+        const step = await this.source.next();
+        if (this.destroyed) {
+          await this.source.return(undefined).catch(() => undefined);
+          return;
+        }
+        if (step.done) {
+          this.push(null);
+          return;
+        }
+        if (!this.push(step.value)) return;
+      }
+    } catch (error) {
+      this.destroy(error as Error);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.pumping) {
+      callback(error); // pump() closes the generator when its pending step settles
+      return;
+    }
+    this.source.return(undefined).then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+}
+
 /** A readable tar stream of the roots; it errors (never ends cleanly) if any entry cannot be read in full. */
 export function packTree(options: PackOptions): Readable {
-  return Readable.from(generateTar(options), { objectMode: false, highWaterMark: 1 << 20 });
+  return new GeneratorReadable(generateTar(options));
 }
