@@ -10,7 +10,8 @@ import type { VerificationRecord } from '../model/evidence.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
 import type { Storage } from '../storage/storage.js';
 import { removeTree } from './remove-tree.js';
-import { restoreBackup } from './restore-backup.js';
+import { restoreBackup, sourceForRestore } from './restore-backup.js';
+import type { ScratchTarget } from '../engines/engine.js';
 
 export interface RestoreTestRequest {
   entry: CatalogEntry;
@@ -39,13 +40,22 @@ export async function restoreTest(request: RestoreTestRequest): Promise<Verifica
     details: [],
   };
   let scratch: string | undefined;
+  let target: ScratchTarget | undefined;
   try {
     scratch = await mkdtemp(join(request.scratchRoot ?? tmpdir(), 'strata-restore-test-'));
+    const engine = getEngine(manifest.source_type);
+    const source = sourceForRestore(request.policy, entry);
+    target = engine.createScratchTarget
+      ? await engine.createScratchTarget(
+          { name: manifest.source, source, data: { source: manifest.source, sourceType: source.type }, resolveSecret: request.resolveSecret },
+          scratch,
+        )
+      : { target: scratch, cleanup: async () => undefined };
     const result = await restoreBackup({
       entry,
       storage: request.storage,
       policy: request.policy,
-      target: scratch,
+      target: target.target,
       identityFile: request.identityFile,
       resolveSecret: request.resolveSecret,
       signal: request.signal,
@@ -57,6 +67,7 @@ export async function restoreTest(request: RestoreTestRequest): Promise<Verifica
   } catch (error) {
     record.details = [(error as Error).message];
   } finally {
+    if (target) await target.cleanup().catch(() => undefined);
     if (scratch) await removeTree(scratch).catch(() => undefined);
   }
   record.at = now().toISOString();

@@ -21,6 +21,7 @@ export async function preparePlan(ctx: CliContext, identityFile: string | undefi
     storages,
     templatesDir: ctx.templatesDir,
     identityAvailable: Boolean(identityFile && existsSync(identityFile)),
+    resolveSecret: ctx.resolveSecret,
   });
   const plan = createPlan({ policies: ctx.policies, observed: world.observed, desired: world.desired, now, policyDigest: ctx.policyDigest });
   return { plan, world, storages };

@@ -28,6 +28,13 @@ export interface RestoreRequest extends BackupRequest {
   only?: string[];
 }
 
+/** Where a restore test restores to, and how to get rid of it afterwards. */
+export interface ScratchTarget {
+  /** A directory (files) or a URL of a scratch database/server (databases). Never logged when it holds credentials. */
+  target: string;
+  cleanup(): Promise<void>;
+}
+
 export interface Engine {
   readonly type: Source['type'];
   /** Raw format name recorded in the manifest, e.g. "tar". */
@@ -38,4 +45,11 @@ export interface Engine {
   restore(request: RestoreRequest, input: Readable): Promise<SourceStats>;
   /** Compare restored stats with the manifest's. Returns human-readable differences (empty when equal). */
   compareStats(expected: SourceStats, actual: SourceStats): string[];
+  /**
+   * Prepare a scratch target for a restore test inside `scratchDir` (which the caller removes afterwards):
+   * e.g. a scratch redis-server or a scratch database. Engines without one restore into `scratchDir` itself.
+   */
+  createScratchTarget?(request: BackupRequest, scratchDir: string): Promise<ScratchTarget>;
+  /** Check that the source is reachable, for `plan`'s source health. Throws a clear, secret-free error when not. */
+  probe?(request: BackupRequest): Promise<void>;
 }

@@ -3,7 +3,7 @@
 import type { CategoryEvidence } from '../model/evidence.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
 import type { DesiredFiles, ObservedSystem, ObservedTier } from '../plan/observed-model.js';
-import { isEngineImplemented } from '../engines/registry.js';
+import { getEngine, isEngineImplemented } from '../engines/registry.js';
 import type { Storage } from '../storage/storage.js';
 import { readEvidence } from '../state/evidence-store.js';
 import { readInstalledFiles } from '../state/installed-files.js';
@@ -17,11 +17,23 @@ export interface ObserveRequest {
   /** Storage per tier; a tier whose storage could not be created maps to its error message. */
   storages: Map<string, Storage | Error>;
   templatesDir?: string;
+  /** Resolves secrets for source health probes; without it sources are not probed. */
+  resolveSecret?: (value: string) => string;
 }
 
 export interface ObservedWithDesired {
   observed: ObservedSystem;
   desired: DesiredFiles;
+}
+
+const PROBE_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function observeTier(system: string, tier: string, storage: Storage | Error): Promise<ObservedTier> {
@@ -52,9 +64,17 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
   const schedules = await readManagedFiles([...desired.schedules.map((f) => f.path), ...installed.schedules]);
   const rendered = await readManagedFiles([...desired.runbooks.map((f) => f.path), ...installed.rendered]);
   const unavailableSources: Record<string, string> = {};
-  for (const [name, source] of Object.entries(policy.sources)) {
+  for (const [name, source] of Object.entries(policy.sources).sort(([a], [b]) => a.localeCompare(b))) {
     if (!isEngineImplemented(source.type)) {
       unavailableSources[name] = `the ${source.type} engine is not implemented yet (validate and render work; backups cannot run)`;
+      continue;
+    }
+    const engine = getEngine(source.type);
+    if (!engine.probe || !request.resolveSecret) continue;
+    try {
+      await withTimeout(engine.probe({ name, source, data: { source: name, sourceType: source.type }, resolveSecret: request.resolveSecret }), PROBE_TIMEOUT_MS);
+    } catch (error) {
+      unavailableSources[name] = `source ${name} is unreachable: ${(error as Error).message}`;
     }
   }
   return { observed: { system: policy.system, tiers, schedules, rendered, evidence, unavailableSources }, desired };

@@ -16,6 +16,7 @@ export async function observeWorld(request: {
   storages: Map<string, Map<string, Storage | Error>>;
   templatesDir?: string;
   identityAvailable: boolean;
+  resolveSecret?: (value: string) => string;
 }): Promise<WorldSnapshot> {
   const observed: Observed = { systems: {}, identityAvailable: request.identityAvailable };
   const desired: Record<string, DesiredFiles> = {};
@@ -25,6 +26,7 @@ export async function observeWorld(request: {
       stateDir: request.stateDir,
       storages: request.storages.get(policy.system) ?? new Map(),
       templatesDir: request.templatesDir,
+      resolveSecret: request.resolveSecret,
     });
     observed.systems[policy.system] = result.observed;
     desired[policy.system] = result.desired;
