@@ -66,7 +66,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
   const { entry, storage } = request;
   const { manifest } = entry;
   const engine = getEngine(manifest.source_type);
-  if (engine.format !== manifest.codecs.format) {
+  if (!(engine.formats ?? [engine.format]).includes(manifest.codecs.format)) {
     throw new Error(`backup ${manifest.id} is in format ${manifest.codecs.format}, which the ${engine.type} engine cannot read`);
   }
   const identity = await identityFor(request);

@@ -75,7 +75,8 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
   const started = now();
   const id = formatBackupId(started);
   const dir = backupDir(policy.system, category.name, data.source, id, started);
-  const artifact = artifactName(engine.format, category.compression, recipients.length > 0);
+  const format = engine.formatFor?.(source) ?? engine.format;
+  const artifact = artifactName(format, category.compression, recipients.length > 0);
   const progress = createProgressReporter('backup', request.onProgress);
 
   let manifest: Manifest;
@@ -115,7 +116,7 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
       raw_size: rawDigest.bytes,
       raw_sha256: rawDigest.sha256,
       codecs: {
-        format: engine.format,
+        format,
         compression: category.compression,
         ...(category.compression === 'none' ? {} : { compressionLevel: category.compressionLevel }),
         encryption: recipients.length > 0 ? 'age' : 'none',

@@ -39,6 +39,10 @@ export interface Engine {
   readonly type: Source['type'];
   /** Raw format name recorded in the manifest, e.g. "tar". */
   readonly format: string;
+  /** Every format this engine writes and restores, when there is more than `format` (e.g. chosen by source settings). */
+  readonly formats?: readonly string[];
+  /** The format a backup of this source writes, when it depends on the source's settings; defaults to `format`. */
+  formatFor?(source: Source): string;
   readonly supportsIncremental: boolean;
   backup(request: BackupRequest): Promise<EngineBackup>;
   /** Consume the raw stream and write it to the target. Returns the stats of what was restored. */
