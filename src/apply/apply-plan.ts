@@ -12,6 +12,7 @@ import { executeVerify } from './execute-verify.js';
 import { formatThroughput } from './format-throughput.js';
 import { computeDesiredFiles } from '../observe/desired-files.js';
 import { readEvidence } from '../state/evidence-store.js';
+import { sourceSettingsHandler } from '../engines/source-settings.js';
 
 export interface ActionResult {
   action: Action;
@@ -68,6 +69,13 @@ async function runAction(action: Action, system: SystemContext, ctx: ApplyContex
     case 'render':
       await executeFileAction(action, system, ctx);
       return undefined;
+    case 'source-config': {
+      const source = system.policy.sources[action.source];
+      const handler = source && sourceSettingsHandler(source);
+      if (!source || !handler) throw new Error(`source ${action.source} has no managed settings in the policy`);
+      const result = await handler.apply(source, ctx.resolveSecret, action.changes);
+      return result.notes.join('; ') || undefined;
+    }
   }
 }
 

@@ -2,7 +2,8 @@
 // evidence, and which sources cannot run here. Never writes anything.
 import type { CategoryEvidence } from '../model/evidence.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
-import type { DesiredFiles, ObservedSystem, ObservedTier } from '../plan/observed-model.js';
+import type { DesiredFiles, ObservedSourceSettings, ObservedSystem, ObservedTier } from '../plan/observed-model.js';
+import { sourceSettingsHandler } from '../engines/source-settings.js';
 import { getEngine, isEngineImplemented } from '../engines/registry.js';
 import type { Storage } from '../storage/storage.js';
 import { readEvidence } from '../state/evidence-store.js';
@@ -77,5 +78,26 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
       unavailableSources[name] = `source ${name} is unreachable: ${(error as Error).message}`;
     }
   }
-  return { observed: { system: policy.system, tiers, schedules, rendered, evidence, unavailableSources }, desired };
+  const sourceSettings: Record<string, ObservedSourceSettings> = {};
+  for (const [name, source] of Object.entries(policy.sources).sort(([a], [b]) => a.localeCompare(b))) {
+    const handler = sourceSettingsHandler(source);
+    if (!handler) continue;
+    const desiredSettings = handler.desired(source);
+    if (unavailableSources[name] || !request.resolveSecret) {
+      sourceSettings[name] = { desired: desiredSettings, error: unavailableSources[name] ?? 'secrets are not available to this command' };
+      continue;
+    }
+    try {
+      sourceSettings[name] = { desired: desiredSettings, actual: await withTimeout(handler.read(source, request.resolveSecret), PROBE_TIMEOUT_MS) };
+    } catch (error) {
+      sourceSettings[name] = { desired: desiredSettings, error: (error as Error).message };
+    }
+  }
+  return {
+    observed: {
+      system: policy.system, tiers, schedules, rendered, evidence, unavailableSources,
+      ...(Object.keys(sourceSettings).length ? { sourceSettings } : {}),
+    },
+    desired,
+  };
 }

@@ -5,6 +5,7 @@ import type { DesiredFiles, Observed, ObservedSystem } from './observed-model.js
 import { entriesFor, newestEntry, planBackup } from './plan-backups.js';
 import { planFiles } from './plan-files.js';
 import { planRetention } from './plan-retention.js';
+import { planSourceSettings } from './plan-source-settings.js';
 import { planVerify } from './plan-verify.js';
 import { PLAN_FORMAT_VERSION, type Action, type Plan, type PlanSummary, type Problem, type RetentionReport } from './plan-model.js';
 
@@ -16,7 +17,7 @@ export interface PlanInput {
   policyDigest: string;
 }
 
-const ORDER: Record<Action['type'], number> = { cleanup: 0, schedule: 1, backup: 2, copy: 3, verify: 4, prune: 5, render: 6 };
+const ORDER: Record<Action['type'], number> = { cleanup: 0, 'source-config': 1, schedule: 2, backup: 3, copy: 4, verify: 5, prune: 6, render: 7 };
 
 export function summarisePlan(actions: readonly Action[]): PlanSummary {
   const summary: PlanSummary = { add: 0, change: 0, destroy: 0, run: 0 };
@@ -45,6 +46,9 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
       });
     }
   }
+  const settings = planSourceSettings(policy, observed);
+  actions.push(...settings.actions);
+  problems.push(...settings.problems);
   for (const category of policy.categories) {
     const firstTier = category.copies[0]?.tier;
     const firstTierError = firstTier ? observed.tiers[firstTier]?.error : 'no tier';

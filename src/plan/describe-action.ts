@@ -18,5 +18,7 @@ export function describeTarget(action: Action): string {
     case 'schedule':
     case 'render':
       return action.path;
+    case 'source-config':
+      return `source ${action.source} settings`;
   }
 }

@@ -15,6 +15,14 @@ export interface ObservedFiles {
   [absolutePath: string]: string | null;
 }
 
+/** Settings Strata manages on a source (e.g. Redis persistence): what the policy wants and what the server has. */
+export interface ObservedSourceSettings {
+  desired: Record<string, string>;
+  actual?: Record<string, string>;
+  /** Why the settings could not be read (unreachable, CONFIG refused …). */
+  error?: string;
+}
+
 export interface ObservedSystem {
   system: string;
   tiers: Record<string, ObservedTier>;
@@ -25,6 +33,8 @@ export interface ObservedSystem {
   evidence: Record<string, CategoryEvidence>;
   /** Sources whose engine cannot run here, with the reason. */
   unavailableSources: Record<string, string>;
+  /** Managed source settings, by source name (only sources that declare some). */
+  sourceSettings?: Record<string, ObservedSourceSettings>;
 }
 
 export interface Observed {

@@ -59,7 +59,20 @@ export interface CleanupAction extends ActionBase {
   bytes: number;
 }
 
-export type Action = BackupAction | CopyAction | PruneAction | VerifyAction | FileAction | CleanupAction;
+export interface SettingChange {
+  key: string;
+  from: string;
+  to: string;
+}
+
+export interface SourceConfigAction extends ActionBase {
+  type: 'source-config';
+  op: 'update';
+  source: string;
+  changes: SettingChange[];
+}
+
+export type Action = BackupAction | CopyAction | PruneAction | VerifyAction | FileAction | CleanupAction | SourceConfigAction;
 
 /** Why each surviving backup is kept, per category/source/tier: the answer to "why isn't it pruning?". */
 export interface RetentionReport {
