@@ -23,6 +23,8 @@ export interface RestoreBackupRequest {
   /** Directory (files) or URL (databases) to restore into. */
   target: string;
   only?: string[];
+  /** Replace the live source's data (see RestoreRequest.replace). */
+  replace?: boolean;
   /** age identity file; defaults to $STRATA_AGE_IDENTITY_FILE. Needed for encrypted backups only. */
   identityFile?: string;
   resolveSecret: (value: string) => string;
@@ -96,6 +98,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
         signal: request.signal,
         target: request.target,
         only: request.only,
+        replace: request.replace,
       },
       decoded,
     );
@@ -105,7 +108,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
   if (digest.bytes !== manifest.raw_size || digest.sha256 !== manifest.raw_sha256) {
     throw new Error(
       `backup ${manifest.id}: the decoded stream (${digest.bytes} bytes, sha256 ${digest.sha256}) does not match the manifest ` +
-        `(${manifest.raw_size} bytes, sha256 ${manifest.raw_sha256})${request.dryRun ? '' : `; do not trust what was written to ${request.target}`}`,
+        `(${manifest.raw_size} bytes, sha256 ${manifest.raw_sha256})${request.dryRun ? '' : `; do not trust what was restored`}`,
     );
   }
   return { stats, durationMs: Date.now() - started, bytes: digest.bytes };

@@ -26,6 +26,11 @@ export interface RestoreRequest extends BackupRequest {
   target: string;
   /** Only restore entries matching these patterns. */
   only?: string[];
+  /**
+   * Restoring over the live source itself (the CLI took a pre-restore snapshot first, unless --no-snapshot):
+   * engines replace what is there (pg_restore --clean --if-exists, mongo drop, Redis RESTORE … REPLACE).
+   */
+  replace?: boolean;
 }
 
 /** Where a restore test restores to, and how to get rid of it afterwards. */
