@@ -292,6 +292,11 @@ export interface Tier {
    * Whether this tier is off-host for the 3-2-1 rule. Defaults to false for local storage and true for S3.
    */
   offsite?: boolean;
+  /**
+   * S3 bucket versioning, a resource in plan/apply: true enables it, false suspends it; omit it to leave the bucket as it is. Buckets of immutable tiers always have versioning (object lock needs it).
+   */
+  versioning?: boolean;
+  lifecycle?: Lifecycle;
 }
 /**
  * A directory on this host (or a mounted volume).
@@ -338,6 +343,49 @@ export interface S3Storage {
    * When the SDK sends flexible checksums: when_supported or when_required (default for custom endpoints).
    */
   checksums?: 'when_supported' | 'when_required';
+  /**
+   * Multipart upload part size in MiB (default 16, so one backup may reach 160 GB; raise it for bigger ones). Memory use is about (queue_size + 2) parts.
+   */
+  part_size_mb?: number;
+  /**
+   * Parts uploaded in parallel (default 4).
+   */
+  queue_size?: number;
+}
+/**
+ * The S3 lifecycle rule Strata owns for this tier (ID strata-<prefix>, filtered to the tier's prefix), a resource in plan/apply. Rules on the bucket that Strata did not create are kept untouched and listed in the plan. Every S3 tier gets a rule that aborts incomplete multipart uploads, even without this block.
+ */
+export interface Lifecycle {
+  /**
+   * Move objects to cheaper storage classes as they age, in increasing order of days.
+   */
+  transitions?: LifecycleTransition[];
+  /**
+   * Delete objects this many days after upload. Must not be shorter than any keep window of a copy in this tier.
+   */
+  expire_days?: number;
+  /**
+   * On versioned buckets, delete overwritten or deleted (noncurrent) versions this many days after they became noncurrent.
+   */
+  noncurrent_expire_days?: number;
+  /**
+   * Abort multipart uploads that were never completed (killed backups) this many days after they started.
+   */
+  abort_incomplete_multipart_days?: number;
+}
+/**
+ * One lifecycle transition: after `days` days, objects move to `storage_class`.
+ */
+export interface LifecycleTransition {
+  /**
+   * Days after upload.
+   */
+  days: number;
+  /**
+   * Target storage class.
+   */
+  storage_class:
+    'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
 }
 /**
  * Defaults applied to every category unless it overrides them.

@@ -1,6 +1,6 @@
 // The resolved policy: what the planner, renderers and appliers work from. Built by src/policy from the
 // raw YAML (types in src/generated/policy.ts). Secrets stay as unresolved `${env:…}` strings here.
-import type { Keep, Source, Storage } from '../generated/policy.js';
+import type { Keep, Lifecycle, Source, Storage } from '../generated/policy.js';
 
 export type Cadence = string; // every-backup | hourly | daily | weekly | monthly | quarterly | yearly | never | duration
 
@@ -25,6 +25,10 @@ export interface ResolvedTier {
   kmsKeyId?: string;
   immutable?: { mode: 'governance' | 'compliance'; days: number };
   offsite: boolean;
+  /** S3 bucket versioning wanted (true: enabled, false: suspended); undefined leaves the bucket alone. */
+  versioning?: boolean;
+  /** S3 lifecycle rule Strata owns for this tier, as written. */
+  lifecycle?: Lifecycle;
 }
 
 export interface ResolvedDataRef {

@@ -1,11 +1,12 @@
 // Rebuild a tier's catalogue from storage alone: every backup directory with a valid manifest and a
 // matching artifact is an entry; everything else under the layout is debris, with the reason.
 // Only directories shaped like the layout (<system>/<category>/<source>/<YYYY>/<MM>/<id>) are judged:
-// other objects in the tier are not Strata's and are left alone.
+// other objects in the tier are not Strata's and are left alone. On S3, incomplete multipart uploads are debris
+// too, and entries under object lock carry `locked_until` so prune can wait for the lock to end.
 import { artifactKey, manifestKey, parseManifest, readText } from '../backup/manifest-io.js';
 import type { CatalogEntry, Debris } from '../model/catalog.js';
 import { isTempName } from '../storage/local/local-storage.js';
-import type { ObjectInfo, Storage } from '../storage/storage.js';
+import type { IncompleteUpload, ObjectInfo, Storage } from '../storage/storage.js';
 
 export interface TierScan {
   entries: CatalogEntry[];
@@ -63,28 +64,67 @@ async function judgeDirectory(storage: Storage, tier: string, dir: string, objec
   };
 }
 
+function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const slash = key.lastIndexOf('/');
+  if (slash < 0) return;
+  const dir = key.slice(0, slash);
+  if (!isBackupDir(dir)) return;
+  const group = groups.get(dir);
+  if (group) group.push(item);
+  else groups.set(dir, [item]);
+}
+
+/** The latest object-lock expiry among `keys` (storages with object lock only), as ISO time. */
+async function latestLock(storage: Storage, keys: string[]): Promise<string | undefined> {
+  if (!storage.lockedUntil) return undefined;
+  let latest: Date | undefined;
+  for (const key of keys) {
+    const until = await storage.lockedUntil(key);
+    if (until && (!latest || until > latest)) latest = until;
+  }
+  return latest?.toISOString();
+}
+
 export async function scanTier(storage: Storage, tier: string, prefix: string): Promise<TierScan> {
   const groups = new Map<string, ObjectInfo[]>();
-  for await (const object of storage.list(prefix)) {
-    const slash = object.key.lastIndexOf('/');
-    if (slash < 0) continue;
-    const dir = object.key.slice(0, slash);
-    if (!isBackupDir(dir)) continue;
-    const group = groups.get(dir);
-    if (group) group.push(object);
-    else groups.set(dir, [object]);
+  for await (const object of storage.list(prefix)) addTo(groups, object.key, object);
+  // S3: multipart uploads never completed (a killed backup) do not show up as objects, yet they are debris.
+  const uploads = new Map<string, IncompleteUpload[]>();
+  if (storage.listIncompleteUploads) {
+    for await (const upload of storage.listIncompleteUploads(prefix)) addTo(uploads, upload.key, upload);
   }
   const entries: CatalogEntry[] = [];
   const debris: Debris[] = [];
-  for (const dir of [...groups.keys()].sort()) {
-    const verdict = await judgeDirectory(storage, tier, dir, groups.get(dir)!);
-    if (verdict.entry) entries.push(verdict.entry);
-    if (verdict.debris) debris.push(verdict.debris);
+  for (const dir of [...new Set([...groups.keys(), ...uploads.keys()])].sort()) {
+    const objects = groups.get(dir) ?? [];
+    const verdict =
+      objects.length > 0
+        ? await judgeDirectory(storage, tier, dir, objects)
+        : { debris: debrisOf(tier, dir, [], 'no manifest: interrupted backup (incomplete multipart upload only)') };
+    const pending = uploads.get(dir);
+    if (pending) {
+      verdict.debris ??= debrisOf(tier, dir, [], 'incomplete multipart upload beside a committed backup');
+      verdict.debris.uploads = pending.map((u) => ({ key: u.key, uploadId: u.uploadId, ...(u.initiated ? { initiated: u.initiated } : {}) }));
+    }
+    if (verdict.entry) {
+      const until = await latestLock(storage, [artifactKey(dir, verdict.entry.manifest), manifestKey(dir)]);
+      if (until) verdict.entry.locked_until = until;
+      entries.push(verdict.entry);
+    }
+    if (verdict.debris) {
+      const until = await latestLock(storage, verdict.debris.keys);
+      if (until) verdict.debris.locked_until = until;
+      debris.push(verdict.debris);
+    }
   }
   entries.sort((a, b) => a.manifest.started_at.localeCompare(b.manifest.started_at) || a.manifest.id.localeCompare(b.manifest.id));
   return { entries, debris };
 }
 
 export async function removeDebris(storage: Storage, debris: Debris): Promise<void> {
-  await storage.delete(debris.keys);
+  if (debris.keys.length > 0) await storage.delete(debris.keys);
+  for (const upload of debris.uploads ?? []) {
+    if (!storage.abortIncompleteUpload) throw new Error(`tier ${debris.tier} cannot abort incomplete uploads (${storage.kind} storage)`);
+    await storage.abortIncompleteUpload(upload);
+  }
 }

@@ -57,6 +57,8 @@ function resolveTier(dir: string, name: string, t: Tier): ResolvedTier {
   if (t.sse !== undefined) out.sse = t.sse;
   if (t.kms_key_id !== undefined) out.kmsKeyId = t.kms_key_id;
   if (t.immutable !== undefined) out.immutable = { ...t.immutable };
+  if (t.versioning !== undefined) out.versioning = t.versioning;
+  if (t.lifecycle !== undefined) out.lifecycle = structuredClone(t.lifecycle);
   return out;
 }
 

@@ -1,7 +1,9 @@
-// Storage factory: one backend per tier. Only local storage exists in this slice; S3 is planned.
+// Storage factory: one backend per tier (local directory or S3 bucket).
 import { isAbsolute, resolve } from 'node:path';
 import type { ResolvedTier } from '../model/policy-model.js';
 import { LocalStorage } from './local/local-storage.js';
+import { s3OptionsFromTier } from './s3/s3-options.js';
+import { S3Storage } from './s3/s3-storage.js';
 import type { Storage } from './storage.js';
 
 export function createStorage(tier: ResolvedTier, resolveSecret: (value: string) => string): Storage {
@@ -14,6 +16,7 @@ export function createStorage(tier: ResolvedTier, resolveSecret: (value: string)
       return new LocalStorage(resolve(path));
     }
     case 's3':
-      throw new Error(`tier "${tier.name}": S3 storage is not supported yet (planned)`);
+      // Credentials are not resolved here: the AWS SDK's default provider chain finds them at the first request.
+      return new S3Storage(s3OptionsFromTier(tier, resolveSecret), { tagArtifacts: (tier.lifecycle?.transitions?.length ?? 0) > 0 });
   }
 }

@@ -1,0 +1,28 @@
+// The S3 client for one tier: credentials from the SDK default provider chain (environment, profile, web
+// identity, instance metadata), never from the policy; standard retries with exponential backoff and
+// jitter on 5xx, throttling and dropped connections; timeouts so a dead connection cannot hang a backup.
+import { S3Client } from '@aws-sdk/client-s3';
+import type { S3StorageOptions } from './s3-options.js';
+
+export function createS3Client(options: S3StorageOptions): S3Client {
+  // The SDK warns on stderr that future versions need Node 22; Strata supports Node 20, and the warning
+  // would land in every command's output and in scheduled jobs' logs.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const checksums = options.checksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
+  return new S3Client({
+    // Custom endpoints rarely care about the region, but SigV4 needs one.
+    region: options.region ?? (options.endpoint !== undefined ? 'us-east-1' : undefined),
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: options.forcePathStyle,
+    followRegionRedirects: true,
+    requestChecksumCalculation: checksums,
+    responseChecksumValidation: checksums,
+    maxAttempts: options.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: 10_000,
+      // Idle socket time; a stalled download is resumed by S3Storage.get with a ranged GET.
+      socketTimeout: 120_000,
+    },
+  });
+}
