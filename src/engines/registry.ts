@@ -3,9 +3,11 @@
 import type { Source } from '../generated/policy.js';
 import type { Engine } from './engine.js';
 import { filesEngine } from './files/files-engine.js';
+import { postgresEngine } from './postgres/postgres-engine.js';
 
 const engines: Partial<Record<Source['type'], Engine>> = {
   files: filesEngine,
+  postgres: postgresEngine,
 };
 
 export function isEngineImplemented(type: string): boolean {

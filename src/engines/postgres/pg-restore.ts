@@ -1,0 +1,255 @@
+// Restore side of the PostgreSQL engine: `pg_restore --clean --if-exists --single-transaction` from stdin.
+// The target database is created when missing; when it exists, the restored objects replace their
+// current versions, all or nothing (a failure rolls the whole restore back). --only narrows the restore
+// with pg_restore's own -n/-t selection. A copy of the stream's head goes to `pg_restore --list` with the
+// same selection, so the row counts returned are those of exactly the tables that were loaded.
+import type { Readable } from 'node:stream';
+import type { SourceStats } from '../../model/manifest.js';
+import { ExecError, spawnStream, type StreamingProcess } from '../../exec/exec.js';
+import type { RestoreRequest } from '../engine.js';
+import { DUMP_HEADER_BYTES, looksLikeCustomDump, looksLikeTar, parseDumpHeader } from './pg-archive-header.js';
+import type { PgClients } from './pg-clients.js';
+import { collectText } from './pg-dump-database.js';
+import { readPartsTar } from './pg-parts-tar.js';
+import { parseRestoreSelection, type RestoreSelection } from './pg-patterns.js';
+import { cleanClientError, clientsForServer, runPsql } from './pg-query.js';
+import { withPgSession, type PgSession } from './pg-session.js';
+import { countByTocSql, parseCounts, toPgStats, type DatabaseCounts } from './pg-stats.js';
+import { parseTocList } from './pg-toc.js';
+import { ChunkReader, PeekFeed, writeChunk } from './stream-io.js';
+
+/** Databases that CREATE DATABASE can be issued from, in order of preference. */
+const MAINTENANCE_DATABASES = ['postgres', 'template1'];
+
+/** A libpq conninfo naming only the database (everything else, password included, comes from the env). */
+export function conninfoForDatabase(database: string): string {
+  return `dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function pgRestoreArgs(database: string, selection: string[]): string[] {
+  return ['--clean', '--if-exists', '--single-transaction', '--no-password', ...selection, `--dbname=${conninfoForDatabase(database)}`];
+}
+
+/**
+ * Where each database of the backup goes. The target URL's database receives a single-database backup
+ * (or the one database selected from a multi-database backup); several databases restored to a URL that
+ * names database D go to D_<db>; to a URL without a database, each keeps its name.
+ */
+export function targetDatabaseName(targetDatabase: string | undefined, sourceDatabase: string, severalDatabases: boolean): string {
+  if (targetDatabase === undefined) return sourceDatabase;
+  return severalDatabases ? `${targetDatabase}_${sourceDatabase}` : targetDatabase;
+}
+
+async function ensureDatabase(session: PgSession, psql: string, database: string): Promise<void> {
+  const script = "SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db') \\gexec\n";
+  let firstError: unknown;
+  for (const maintenance of MAINTENANCE_DATABASES) {
+    try {
+      await runPsql(session, psql, maintenance, script, { vars: { db: database }, timeoutMs: 120_000 });
+      return;
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw firstError;
+}
+
+/** A partial restore of a schema (or of its tables) needs the schema itself, which pg_restore -n does not create. */
+async function ensureSchemas(session: PgSession, psql: string, database: string, schemas: string[]): Promise<void> {
+  const script = schemas.map((schema) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};\n`).join('');
+  await runPsql(session, psql, database, script, { timeoutMs: 120_000 });
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+interface RestoreContext {
+  session: PgSession;
+  clients: PgClients;
+  signal?: AbortSignal;
+}
+
+/** Restore one dump stream into `target`; returns the counts of the tables it loaded, keyed by the source database. */
+async function restoreDatabase(
+  context: RestoreContext,
+  target: string,
+  sourceDatabase: string,
+  selection: { args: string[]; schemas: string[] },
+  chunks: AsyncIterable<Buffer>,
+): Promise<DatabaseCounts> {
+  const { session, clients, signal } = context;
+  const where = `${session.label}: ${session.describe(target)}`;
+  await ensureDatabase(session, clients.psql, target);
+  if (selection.schemas.length > 0) await ensureSchemas(session, clients.psql, target, selection.schemas);
+  const env = session.env(target);
+  const restorer = spawnStream(clients.pg_restore, pgRestoreArgs(target, selection.args), { env, secrets: session.secrets, signal });
+  const restored = restorer.done.catch((error: unknown) => {
+    const detail = error instanceof ExecError ? cleanClientError(error.stderr) || error.message : (error as Error).message;
+    throw new Error(`${where}: pg_restore failed, nothing was changed (the restore runs in one transaction): ${detail}`, { cause: error });
+  });
+  restored.catch(() => undefined);
+  restorer.stdin.on('error', () => undefined); // pg_restore gone: its exit status says why
+  let lister: StreamingProcess | undefined;
+  try {
+    lister = spawnStream(clients.pg_restore, ['--list', ...selection.args], { env, secrets: session.secrets, signal });
+    const toc = collectText(lister).then(parseTocList);
+    toc.catch(() => undefined);
+    const peek = new PeekFeed(lister.stdin);
+    for await (const chunk of chunks) {
+      await peek.feed(chunk);
+      await writeChunk(restorer.stdin, chunk);
+    }
+    peek.end();
+    restorer.stdin.end();
+    await restored;
+    const summary = await toc;
+    const out = await runPsql(session, clients.psql, target, countByTocSql(summary.tableData), { signal });
+    return { database: sourceDatabase, tables: parseCounts(out) };
+  } catch (error) {
+    restorer.kill();
+    lister?.kill();
+    // When pg_restore failed, its message explains the broken pipe that stopped the copy.
+    const restoreError = await restored.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    throw restoreError ?? error;
+  }
+}
+
+async function restoreSingle(context: RestoreContext, request: RestoreRequest, reader: ChunkReader, head: Buffer): Promise<DatabaseCounts[]> {
+  const header = parseDumpHeader(head);
+  if (header.format !== 1) throw new Error(`${context.session.label}: the backup is a pg_dump archive in format ${header.format}, not the custom format`);
+  const sourceDatabase = header.dbname ?? request.name;
+  const target = context.session.connection.database ?? header.dbname;
+  if (target === undefined) throw new Error(`${context.session.label}: the target URL names no database to restore into`);
+  const selection = parseRestoreSelection(request.only, false, context.session.label);
+  return [await restoreDatabase(context, target, sourceDatabase, { args: selection.argsFor(''), schemas: selection.schemasFor('') }, reader.rest())];
+}
+
+async function restoreMulti(context: RestoreContext, request: RestoreRequest, reader: ChunkReader): Promise<DatabaseCounts[]> {
+  const selection: RestoreSelection = parseRestoreSelection(request.only, true, context.session.label);
+  const several = selection.databases === undefined || selection.databases.size > 1;
+  const counted: DatabaseCounts[] = [];
+  // Each database's parts feed one pg_restore through a queue, so parts flow without reassembly.
+  let current: { database: string; queue: AsyncQueue; result: Promise<DatabaseCounts> } | undefined;
+  const closeCurrent = async (): Promise<void> => {
+    if (!current) return;
+    current.queue.end();
+    counted.push(await current.result);
+    current = undefined;
+  };
+  try {
+    await readPartsTar(reader, async (database, _index, body) => {
+      if (selection.databases && !selection.databases.has(database)) return;
+      if (current?.database !== database) {
+        await closeCurrent();
+        const queue = new AsyncQueue();
+        const target = targetDatabaseName(context.session.connection.database, database, several);
+        const result = restoreDatabase(context, target, database, { args: selection.argsFor(database), schemas: selection.schemasFor(database) }, queue);
+        result.catch((error: Error) => queue.abortProducer(error));
+        current = { database, queue, result };
+      }
+      const active = current!;
+      for await (const chunk of body) await active.queue.push(chunk);
+    });
+    await closeCurrent();
+    for await (const rest of reader.rest()) void rest; // the rest of the end-of-archive marker
+  } catch (error) {
+    if (current) {
+      current.queue.fail(error as Error);
+      await current.result.catch(() => undefined);
+    }
+    throw error;
+  }
+  if (selection.databases) {
+    const missing = [...selection.databases].filter((d) => !counted.some((c) => c.database === d));
+    if (missing.length > 0) throw new Error(`${context.session.label}: the backup holds no database ${missing.join(', ')}`);
+  }
+  return counted;
+}
+
+/** A one-slot async queue between the tar reader and one database's restore (backpressure included). */
+class AsyncQueue implements AsyncIterable<Buffer> {
+  private slot: Buffer | undefined;
+  private ended = false;
+  private error: Error | undefined;
+  private consumerFailure: Error | undefined;
+  private wakeConsumer: (() => void) | undefined;
+  private producer: { resolve: () => void; reject: (error: Error) => void } | undefined;
+
+  /** The consumer failed: the pending and every later push reject with its error. */
+  abortProducer(error: Error): void {
+    this.consumerFailure = error;
+    const producer = this.producer;
+    this.producer = undefined;
+    producer?.reject(error);
+  }
+
+  /** Resolves when the consumer has taken the chunk. */
+  push(chunk: Buffer): Promise<void> {
+    if (this.consumerFailure) return Promise.reject(this.consumerFailure);
+    const consumed = new Promise<void>((resolve, reject) => {
+      this.producer = { resolve, reject };
+    });
+    this.slot = chunk;
+    this.wake();
+    return consumed;
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  fail(error: Error): void {
+    this.error = error;
+    this.wake();
+  }
+
+  private wake(): void {
+    const wake = this.wakeConsumer;
+    this.wakeConsumer = undefined;
+    wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    for (;;) {
+      if (this.error) throw this.error;
+      if (this.slot !== undefined) {
+        const chunk = this.slot;
+        this.slot = undefined;
+        const producer = this.producer;
+        this.producer = undefined;
+        producer?.resolve();
+        yield chunk;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => {
+        this.wakeConsumer = resolve;
+      });
+    }
+  }
+}
+
+export async function restorePostgres(request: RestoreRequest, input: Readable): Promise<SourceStats> {
+  const label = `postgres restore of "${request.name}"`;
+  const targetUrl = request.target.includes('${') ? request.resolveSecret(request.target) : request.target;
+  return withPgSession(targetUrl, label, async (session) => {
+    const reader = new ChunkReader(input);
+    const head = await reader.peek(DUMP_HEADER_BYTES);
+    const multi = looksLikeTar(head);
+    if (!multi && !looksLikeCustomDump(head)) throw new Error(`${label}: the backup is neither a pg_dump custom-format archive nor a multi-database tar`);
+    const maintenance = session.connection.database ?? MAINTENANCE_DATABASES[0]!;
+    const clients = await clientsForServer(session, maintenance, { signal: request.signal }).catch(async (error: unknown) => {
+      // The target database may not exist yet: ask the server's version from a maintenance database.
+      if (maintenance === MAINTENANCE_DATABASES[0]) throw error;
+      return clientsForServer(session, MAINTENANCE_DATABASES[0]!, { signal: request.signal });
+    });
+    const context: RestoreContext = { session, clients, signal: request.signal };
+    const counted = multi ? await restoreMulti(context, request, reader) : await restoreSingle(context, request, reader, head);
+    return toPgStats(counted);
+  });
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { dumpFilterArgs, parseRestoreSelection, splitQualifiedName } from '../../../../src/engines/postgres/pg-patterns.js';
+
+const label = 'postgres source "db"';
+
+describe('backup patterns → pg_dump flags', () => {
+  it('splits names at dots outside quotes', () => {
+    expect(splitQualifiedName('"my.schema".orders', label)).toEqual(['"my.schema"', 'orders']);
+    expect(() => splitQualifiedName('a..b', label)).toThrow(/empty name part/);
+    expect(() => splitQualifiedName('"a.b', label)).toThrow(/unclosed double quote/);
+  });
+
+  it('uses -n/-N for schemas and -T for excluded tables when no table is included', () => {
+    expect(dumpFilterArgs({ include: ['public', 'audit'], exclude: ['scratch', 'public.big_*'] }, label)).toEqual([
+      '--schema=public',
+      '--schema=audit',
+      '--exclude-schema=scratch',
+      '--exclude-table=public.big_*',
+    ]);
+    expect(dumpFilterArgs({}, label)).toEqual([]);
+  });
+
+  it('turns schema patterns into schema.* table patterns once a table is included (pg_dump ignores -n with -t)', () => {
+    expect(dumpFilterArgs({ include: ['public.orders', 'audit'], exclude: ['tmp'] }, label)).toEqual([
+      '--table=public.orders',
+      '--table=audit.*',
+      '--exclude-table=tmp.*',
+    ]);
+  });
+
+  it('refuses three-part names', () => {
+    expect(() => dumpFilterArgs({ include: ['db.public.orders'] }, label)).toThrow('pattern "db.public.orders" must be schema or schema.table');
+  });
+});
+
+describe('--only → pg_restore flags', () => {
+  it('single-database archives: schemas, or tables of one schema', () => {
+    expect(parseRestoreSelection(undefined, false, label).argsFor('')).toEqual([]);
+    const schemas = parseRestoreSelection(['audit', 'public'], false, label);
+    expect(schemas.argsFor('')).toEqual(['--schema=audit', '--schema=public']);
+    expect(schemas.schemasFor('')).toEqual(['audit', 'public']);
+    const tables = parseRestoreSelection(['public.orders', 'public."Line Items"'], false, label);
+    expect(tables.argsFor('')).toEqual(['--schema=public', '--table=orders', '--table=Line Items']);
+    expect(tables.schemasFor('')).toEqual(['public']);
+    expect(tables.databases).toBeUndefined();
+  });
+
+  it('refuses selections pg_restore would get wrong', () => {
+    expect(() => parseRestoreSelection(['public.orders', 'audit.log'], false, label)).toThrow(/tables must all be in one schema/);
+    expect(() => parseRestoreSelection(['public.orders', 'audit'], false, label)).toThrow(/cannot mix whole schemas and single tables/);
+    expect(() => parseRestoreSelection(['public.ord*'], false, label)).toThrow(/wildcards are not supported/);
+    expect(() => parseRestoreSelection(['a.b.c'], false, label)).toThrow(/must be schema or schema.table/);
+  });
+
+  it('multi-database archives: db, db.schema, db.schema.table', () => {
+    const selection = parseRestoreSelection(['shop.public.orders', 'crm', 'hr.payroll'], true, label);
+    expect([...selection.databases!]).toEqual(['shop', 'crm', 'hr']);
+    expect(selection.argsFor('shop')).toEqual(['--schema=public', '--table=orders']);
+    expect(selection.argsFor('crm')).toEqual([]);
+    expect(selection.argsFor('hr')).toEqual(['--schema=payroll']);
+  });
+});
