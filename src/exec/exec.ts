@@ -93,6 +93,36 @@ export interface StreamingProcess {
  * stderr is collected (bounded) for the error message.
  */
 export function spawnStream(file: string, args: readonly string[], options: ExecOptions = {}): StreamingProcess {
+  const { child, done } = spawnFilter(file, args, 'pipe', options);
+  if (!child.stdin || !child.stdout) throw new Error(`could not open pipes to ${file}`);
+  return { stdin: child.stdin, stdout: child.stdout, done, kill: () => child.kill('SIGTERM') };
+}
+
+export interface ChainedProcess {
+  stdout: Readable;
+  done: Promise<void>;
+  kill(): void;
+}
+
+/**
+ * Spawn a filter whose stdin is `input`'s file descriptor (another child's stdout): the bytes go from
+ * process to process through the kernel, never through Node (like a shell pipe). Node must not read
+ * `input` itself: its descriptor is handed to the child, and Node's copy is closed once spawned (otherwise
+ * the producer's stream never ends in Node and its exit is never reported).
+ */
+export function spawnStreamFrom(file: string, args: readonly string[], input: Readable, options: ExecOptions = {}): ChainedProcess {
+  const { child, done } = spawnFilter(file, args, input, options);
+  input.destroy();
+  if (!child.stdout) throw new Error(`could not open the output pipe of ${file}`);
+  return { stdout: child.stdout, done, kill: () => child.kill('SIGTERM') };
+}
+
+function spawnFilter(
+  file: string,
+  args: readonly string[],
+  stdin: 'pipe' | Readable,
+  options: ExecOptions,
+): { child: ResultPromise; done: Promise<void> } {
   assertNoSecretsOnArgv(file, args, options.secrets);
   const child: ResultPromise = execa(file, args, {
     shell: false,
@@ -102,7 +132,7 @@ export function spawnStream(file: string, args: readonly string[], options: Exec
     cwd: options.cwd,
     timeout: options.timeoutMs,
     cancelSignal: options.signal,
-    stdin: 'pipe',
+    stdin,
     stdout: 'pipe',
     stderr: 'pipe',
     buffer: { stdout: false, stderr: true },
@@ -121,6 +151,5 @@ export function spawnStream(file: string, args: readonly string[], options: Exec
       );
     }
   });
-  if (!child.stdin || !child.stdout) throw new Error(`could not open pipes to ${file}`);
-  return { stdin: child.stdin, stdout: child.stdout, done, kill: () => child.kill('SIGTERM') };
+  return { child, done };
 }

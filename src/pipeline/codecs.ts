@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough, pipeline, type Readable, type Duplex } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createGzip } from 'node:zlib';
 import type { ManifestCodecs } from '../model/manifest.js';
-import { createProcessStage } from './process-stage.js';
+import { createProcessStage, type Command } from './process-stage.js';
 
 export type Compression = 'zstd' | 'gzip' | 'none';
 
@@ -29,35 +29,32 @@ export function chainStreams(source: Readable, stages: Duplex[]): Readable {
   return out;
 }
 
-function compressStage(codecs: EncodeCodecs, options: StageOptions): Duplex | undefined {
-  switch (codecs.compression) {
-    case 'zstd':
-      // -T0: use every core; zstd's multithreading is what lets the pipeline keep up with tar.
-      return createProcessStage('zstd', ['-q', '-c', `-${codecs.level}`, '-T0'], { signal: options.signal });
-    case 'gzip':
-      return createGzip({ level: Math.min(Math.max(codecs.level, 1), zlibConstants.Z_MAX_LEVEL) });
-    case 'none':
-      return undefined;
-  }
+function zstdCommand(level: number): Command {
+  // -T0: use every core; zstd's multithreading is what lets the pipeline keep up with tar.
+  return { file: 'zstd', args: ['-q', '-c', `-${level}`, '-T0'] };
 }
 
-function encryptStage(recipients: string[], options: StageOptions): Duplex {
-  // Recipients go through a 0600 file, never argv: argv is visible to every user via /proc.
+/** Recipients go through a 0600 file, never argv: argv is visible to every user via /proc. */
+function writeRecipientsFile(recipients: string[]): { file: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'strata-age-'));
   const file = join(dir, 'recipients.txt');
   writeFileSync(file, recipients.join('\n') + '\n', { mode: 0o600 });
-  return createProcessStage('age', ['-e', '-R', file], {
-    signal: options.signal,
-    onExit: () => rmSync(dir, { recursive: true, force: true }),
-  });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** raw engine stream → compressed → encrypted (when recipients are set). */
 export function encodeStream(raw: Readable, codecs: EncodeCodecs, options: StageOptions = {}): Readable {
   const stages: Duplex[] = [];
-  const compress = compressStage(codecs, options);
-  if (compress) stages.push(compress);
-  if (codecs.recipients.length > 0) stages.push(encryptStage(codecs.recipients, options));
+  const commands: Command[] = [];
+  let onExit: (() => void) | undefined;
+  if (codecs.compression === 'zstd') commands.push(zstdCommand(codecs.level));
+  else if (codecs.compression === 'gzip') stages.push(createGzip({ level: Math.min(Math.max(codecs.level, 1), zlibConstants.Z_MAX_LEVEL) }));
+  if (codecs.recipients.length > 0) {
+    const recipients = writeRecipientsFile(codecs.recipients);
+    commands.push({ file: 'age', args: ['-e', '-R', recipients.file] });
+    onExit = recipients.remove;
+  }
+  if (commands.length > 0) stages.push(createProcessStage(commands, { signal: options.signal, onExit }));
   return chainStreams(raw, stages);
 }
 
@@ -68,13 +65,14 @@ export function decodeStream(
   identityFile?: string,
   options: StageOptions = {},
 ): Readable {
-  const stages: Duplex[] = [];
+  const commands: Command[] = [];
   if (codecs.encryption === 'age') {
     if (!identityFile) throw new Error(missingIdentityMessage());
-    stages.push(createProcessStage('age', ['-d', '-i', identityFile], { signal: options.signal }));
+    commands.push({ file: 'age', args: ['-d', '-i', identityFile] });
   }
-  if (codecs.compression === 'zstd') stages.push(createProcessStage('zstd', ['-q', '-d', '-c'], { signal: options.signal }));
-  else if (codecs.compression === 'gzip') stages.push(createGunzip());
+  if (codecs.compression === 'zstd') commands.push({ file: 'zstd', args: ['-q', '-d', '-c'] });
+  const stages: Duplex[] = commands.length > 0 ? [createProcessStage(commands, { signal: options.signal })] : [];
+  if (codecs.compression === 'gzip') stages.push(createGunzip());
   return chainStreams(stored, stages);
 }
 

@@ -12,7 +12,8 @@ import { Header, Pax, type HeaderData } from 'tar';
 const BLOCK = 512;
 /** Files up to this size are read synchronously in one call: cheaper than four async round trips. */
 const SMALL_FILE = 1 << 20;
-const READ_CHUNK = 4 << 20;
+/** Large files are read in chunks of this size; larger chunks only add garbage-collector pressure. */
+const READ_CHUNK = 1 << 20;
 /** Small entries are coalesced into chunks of about this size before they go downstream. */
 const BATCH = 1 << 20;
 
