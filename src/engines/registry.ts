@@ -3,10 +3,12 @@
 import type { Source } from '../generated/policy.js';
 import type { Engine } from './engine.js';
 import { filesEngine } from './files/files-engine.js';
+import { mongodbEngine } from './mongodb/mongodb-engine.js';
 import { postgresEngine } from './postgres/postgres-engine.js';
 
 const engines: Partial<Record<Source['type'], Engine>> = {
   files: filesEngine,
+  mongodb: mongodbEngine,
   postgres: postgresEngine,
 };
 
