@@ -107,7 +107,7 @@ export async function* dumpSnapshotCollection(target: CollectionDumpTarget, sess
     yield body.finish();
   } catch (error) {
     if (error instanceof EntrySizeError) {
-      throw new Error(`${target.namespace}: the snapshot read returned ${counts.bytes} bytes where the same snapshot measured ${size.bytes}; the archive would be corrupt`);
+      throw new Error(`${target.namespace}: the snapshot read returned ${counts.bytes} bytes where the same snapshot measured ${size.bytes}; the archive would be corrupt`, { cause: error });
     }
     throw error;
   }

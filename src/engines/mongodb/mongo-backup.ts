@@ -172,6 +172,7 @@ async function* generateDump(context: DumpContext): AsyncGenerator<Buffer> {
     if (state.snapshot) context.extra[SNAPSHOTS_KEY] = state.snapshot.sessions;
   } catch (error) {
     if (errorCode(error) === SNAPSHOT_TOO_OLD) {
+      // eslint-disable-next-line preserve-caught-error -- driver errors are never attached: they may carry the connection string
       throw new Error(
         `${label}: reading ${current} took longer than the server keeps snapshot history (minSnapshotHistoryWindowInSeconds, 300 s by default); ` +
           'raise it on the server or split the source into smaller categories',

@@ -57,7 +57,8 @@ export async function restoreMongodb(request: RestoreRequest, input: Readable): 
     client = await connectMongo(target.connectUri, label, BACKUP_SELECTION_TIMEOUT_MS);
   } catch (error) {
     input.destroy();
-    // Messages of these steps never hold the URI (connectMongo redacts its own).
+    // Messages of these steps never hold the URI (connectMongo redacts its own); the cause is not attached.
+    // eslint-disable-next-line preserve-caught-error -- see above
     throw new Error((error as Error).message.startsWith(label) ? (error as Error).message : `${label}: ${(error as Error).message}`);
   }
   const archived: ArchivedCollection[] = [];

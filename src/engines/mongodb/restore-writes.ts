@@ -48,7 +48,7 @@ export async function prepareTargets(client: MongoClient, items: readonly Restor
     try {
       await client.db(item.targetDb).collection(item.name).drop();
     } catch (error) {
-      if ((error as { code?: unknown }).code !== NAMESPACE_NOT_FOUND) throw new Error(`cannot drop ${targetName(item)}: ${(error as Error).message}`);
+      if ((error as { code?: unknown }).code !== NAMESPACE_NOT_FOUND) throw new Error(`cannot drop ${targetName(item)}: ${(error as Error).message}`, { cause: error });
     }
   }
   // Collections before views: a view may be defined on one of them.
@@ -59,7 +59,7 @@ export async function prepareTargets(client: MongoClient, items: readonly Restor
     try {
       await client.db(item.targetDb).command({ create: item.name, ...createOptions(item.meta) });
     } catch (error) {
-      throw new Error(`cannot create ${item.meta.type} ${targetName(item)}: ${(error as Error).message}`);
+      throw new Error(`cannot create ${item.meta.type} ${targetName(item)}: ${(error as Error).message}`, { cause: error });
     }
   }
 }
@@ -92,7 +92,7 @@ export async function insertDocuments(collection: Collection, item: RestoreItem,
     if (pending) await pending;
     if (signal?.aborted) throw new Error('restore aborted');
     const insert = collection.insertMany(docs, { ordered: false, bypassDocumentValidation: true, forceServerObjectId: true }).catch((error: unknown) => {
-      throw new Error(`inserting into ${targetName(item)} failed: ${describeWriteError(error)}`);
+      throw new Error(`inserting into ${targetName(item)} failed: ${describeWriteError(error)}`, { cause: error });
     });
     insert.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     pending = insert;
@@ -118,6 +118,6 @@ export async function createIndexes(client: MongoClient, item: RestoreItem): Pro
   try {
     await client.db(item.targetDb).command({ createIndexes: item.name, indexes: specs });
   } catch (error) {
-    throw new Error(`cannot build the indexes of ${targetName(item)}: ${(error as Error).message}`);
+    throw new Error(`cannot build the indexes of ${targetName(item)}: ${(error as Error).message}`, { cause: error });
   }
 }
