@@ -52,6 +52,7 @@ function exportCredentials(accessKey: string, secretKey: string, region: string)
 }
 
 function makeClient(endpoint: string, region: string): S3Client {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({ endpoint, region, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
 }
 

@@ -16,6 +16,7 @@ import {
 import type { Readable } from 'node:stream';
 import { MANIFEST_NAME } from '../../model/manifest.js';
 import type { IncompleteUpload, ObjectInfo, PutOptions, Storage } from '../storage.js';
+import { ARTIFACT_TAG } from './lifecycle-rules.js';
 import { createS3Client } from './s3-client.js';
 import { copyObjectServerSide } from './s3-copy.js';
 import { errorCodeOf, isAccessDenied, isNotFound, isUnsupported, S3OperationError, s3Url, toOperationError, withS3Context } from './s3-errors.js';
@@ -24,8 +25,6 @@ import { partSizeFor, type S3StorageOptions } from './s3-options.js';
 import { openResumable } from './resumable-read.js';
 import { uploadStream } from './s3-upload.js';
 
-/** Tag on artifacts (never manifests) so lifecycle transitions can leave manifests readable. */
-export const ARTIFACT_TAG = { key: 'strata-role', value: 'artifact' } as const;
 
 const DELETE_BATCH = 1000;
 /** Storage classes whose objects must be restored before they can be read. */
@@ -39,7 +38,7 @@ function baseName(key: string): string {
 }
 
 export interface S3StorageExtras {
-  /** Tag artifacts with ARTIFACT_TAG (the tier's lifecycle has transitions). */
+  /** Tag artifacts (never manifests) with ARTIFACT_TAG: the tier's lifecycle transitions only tagged objects. */
   tagArtifacts?: boolean;
   client?: S3Client;
 }

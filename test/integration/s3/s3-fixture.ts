@@ -6,6 +6,8 @@ import type { ResolvedTier } from '../../../src/model/policy-model.js';
 import { createStorage } from '../../../src/storage/create-storage.js';
 import { s3OptionsFromTier, type S3StorageOptions } from '../../../src/storage/s3/s3-options.js';
 import { S3Storage } from '../../../src/storage/s3/s3-storage.js';
+import type { Storage } from '../../../src/storage/storage.js';
+import type { FilesFixture } from '../../helpers/files-policy.js';
 import type { S3TestServer } from '../../helpers/s3-server.js';
 
 export const identity = (value: string): string => value;
@@ -54,4 +56,16 @@ export async function versionCount(server: S3TestServer, bucket: string, prefix:
 
 export async function headObject(server: S3TestServer, bucket: string, key: string) {
   return server.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+/** A files backup whose tiers are the given storages (S3 or local), built on the local files fixture. */
+export function withStorages(fixture: FilesFixture, tiers: { tier: ResolvedTier; storage: Storage }[]): FilesFixture {
+  const storages = new Map<string, Storage>();
+  const policyTiers: Record<string, ResolvedTier> = {};
+  for (const { tier, storage } of tiers) {
+    storages.set(tier.name, storage);
+    policyTiers[tier.name] = tier;
+  }
+  const category = { ...fixture.category, copies: tiers.map(({ tier }) => ({ tier: tier.name, keep: { last: 3 } })) };
+  return { ...fixture, storages, category, policy: { ...fixture.policy, tiers: policyTiers, categories: [category] } };
 }
