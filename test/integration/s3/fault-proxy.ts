@@ -43,9 +43,10 @@ export class FaultProxy {
   }
 
   static async start(upstream: string): Promise<FaultProxy> {
-    let proxy: FaultProxy | undefined;
-    const server = createServer((req, res) => proxy!.handle(req, res));
-    proxy = new FaultProxy(server, upstream);
+    const holder: { proxy?: FaultProxy } = {};
+    const server = createServer((req, res) => holder.proxy!.handle(req, res));
+    const proxy = new FaultProxy(server, upstream);
+    holder.proxy = proxy;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }
