@@ -64,13 +64,20 @@ interface DatabaseSelection {
   tables: { schema: string; table: string }[];
 }
 
+export interface PartialSelection {
+  /** pg_restore -n/-t flags; empty restores everything. */
+  args: string[];
+  /** The schemas selected, whole or as the schema of the selected tables. */
+  schemas: string[];
+  /** The tables selected (all in one schema); empty when whole schemas or everything is restored. */
+  tables: { schema: string; table: string }[];
+}
+
 export interface RestoreSelection {
   /** Databases to restore from a multi-database archive; undefined restores all of them. */
   databases?: Set<string>;
-  /** pg_restore selection flags for one database. */
-  argsFor(database: string): string[];
-  /** Schemas a restore into this database selects (pg_restore -n restores a schema's objects, not the schema). */
-  schemasFor(database: string): string[];
+  /** What to restore of one database. */
+  select(database: string): PartialSelection;
 }
 
 /**
@@ -80,7 +87,7 @@ export interface RestoreSelection {
  */
 export function parseRestoreSelection(only: string[] | undefined, multiDatabase: boolean, label: string): RestoreSelection {
   const SINGLE = '';
-  if (!only || only.length === 0) return { argsFor: () => [], schemasFor: () => [] };
+  if (!only || only.length === 0) return { select: () => ({ args: [], schemas: [], tables: [] }) };
   const byDatabase = new Map<string, DatabaseSelection>();
   for (const pattern of only) {
     const raw = splitQualifiedName(pattern, label);
@@ -96,12 +103,11 @@ export function parseRestoreSelection(only: string[] | undefined, multiDatabase:
     else if (parts.length === 1) entry.schemas.add(parts[0]!);
     else entry.tables.push({ schema: parts[0]!, table: parts[1]! });
   }
-  const args = new Map<string, string[]>();
-  const schemas = new Map<string, string[]>();
+  const selections = new Map<string, PartialSelection>();
   for (const [database, entry] of byDatabase) {
     const where = multiDatabase ? ` in database ${database}` : '';
     if (entry.whole) {
-      args.set(database, []);
+      selections.set(database, { args: [], schemas: [], tables: [] });
       continue;
     }
     const tableSchemas = new Set(entry.tables.map((t) => t.schema));
@@ -111,16 +117,13 @@ export function parseRestoreSelection(only: string[] | undefined, multiDatabase:
     if (tableSchemas.size > 1) {
       throw new Error(`${label}: --only tables must all be in one schema${where} (pg_restore selects schemas and table names separately): restore one schema's tables per run`);
     }
-    const selected = [...entry.schemas].map((s) => `--schema=${s}`);
-    if (entry.tables.length > 0) {
-      selected.push(`--schema=${entry.tables[0]!.schema}`, ...[...new Set(entry.tables.map((t) => t.table))].map((t) => `--table=${t}`));
-    }
-    args.set(database, selected);
-    schemas.set(database, [...entry.schemas, ...tableSchemas]);
+    const tables = entry.tables.filter((t, i) => entry.tables.findIndex((o) => o.table === t.table) === i);
+    const args = [...entry.schemas, ...tableSchemas].map((schema) => `--schema=${schema}`);
+    args.push(...tables.map((t) => `--table=${t.table}`));
+    selections.set(database, { args, schemas: [...entry.schemas, ...tableSchemas], tables });
   }
   return {
     databases: multiDatabase ? new Set(byDatabase.keys()) : undefined,
-    argsFor: (database) => args.get(multiDatabase ? database : SINGLE) ?? [],
-    schemasFor: (database) => schemas.get(multiDatabase ? database : SINGLE) ?? [],
+    select: (database) => selections.get(multiDatabase ? database : SINGLE) ?? { args: [], schemas: [], tables: [] },
   };
 }

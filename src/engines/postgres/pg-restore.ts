@@ -1,9 +1,10 @@
 // Restore side of the PostgreSQL engine: `pg_restore --clean --if-exists --single-transaction` from stdin.
 // The target database is created when missing; when it exists, the restored objects replace their
 // current versions, all or nothing (a failure rolls the whole restore back). --only narrows the restore
-// with pg_restore's own -n/-t selection. A copy of the stream's head goes to `pg_restore --list` with the
-// same selection, so the row counts returned are those of exactly the tables that were loaded.
-import type { Readable } from 'node:stream';
+// with pg_restore's own -n/-t selection; tables that already exist have their rows replaced instead (see
+// startDataReload). A copy of the stream's head goes to `pg_restore --list` with the same selection, so
+// the row counts returned are those of exactly the tables that were loaded.
+import type { Readable, Writable } from 'node:stream';
 import type { SourceStats } from '../../model/manifest.js';
 import { ExecError, spawnStream, type StreamingProcess } from '../../exec/exec.js';
 import type { RestoreRequest } from '../engine.js';
@@ -11,8 +12,8 @@ import { DUMP_HEADER_BYTES, looksLikeCustomDump, looksLikeTar, parseDumpHeader }
 import type { PgClients } from './pg-clients.js';
 import { collectText } from './pg-dump-database.js';
 import { readPartsTar } from './pg-parts-tar.js';
-import { parseRestoreSelection, type RestoreSelection } from './pg-patterns.js';
-import { cleanClientError, clientsForServer, runPsql } from './pg-query.js';
+import { parseRestoreSelection, type PartialSelection, type RestoreSelection } from './pg-patterns.js';
+import { cleanClientError, clientsForServer, PSQL_FLAGS, runPsql, sqlLiteral } from './pg-query.js';
 import { withPgSession, type PgSession } from './pg-session.js';
 import { countByTocSql, parseCounts, toPgStats, type DatabaseCounts } from './pg-stats.js';
 import { parseTocList } from './pg-toc.js';
@@ -70,51 +71,126 @@ interface RestoreContext {
   signal?: AbortSignal;
 }
 
+/** Whatever consumes the dump stream: pg_restore itself, or pg_restore feeding psql. */
+interface Loader {
+  stdin: Writable;
+  done: Promise<void>;
+  kill(): void;
+}
+
+function describeExecFailure(error: unknown): string {
+  return error instanceof ExecError ? cleanClientError(error.stderr) || error.message : (error as Error).message;
+}
+
+/** Full (or schema-level) restore: pg_restore --clean --if-exists --single-transaction into the database. */
+function startRestore(context: RestoreContext, target: string, where: string, args: string[]): Loader {
+  const { session, clients, signal } = context;
+  const child = spawnStream(clients.pg_restore, pgRestoreArgs(target, args), { env: session.env(target), secrets: session.secrets, signal });
+  const done = child.done.catch((error: unknown) => {
+    throw new Error(`${where}: pg_restore failed, nothing was changed (the restore runs in one transaction): ${describeExecFailure(error)}`, { cause: error });
+  });
+  return { stdin: child.stdin, done, kill: () => child.kill() };
+}
+
+/**
+ * Tables restored over existing ones: their rows are replaced (TRUNCATE, then the dump's COPY data) in one
+ * transaction, keeping the live tables' indexes, constraints, defaults, sequences and grants. (pg_restore -t
+ * with --clean would drop each table and recreate it bare: pg_restore -t restores no indexes or constraints.)
+ */
+function startDataReload(context: RestoreContext, target: string, where: string, selection: PartialSelection): Loader {
+  const { session, clients, signal } = context;
+  const options = { env: session.env(target), secrets: session.secrets, signal };
+  const restorer = spawnStream(clients.pg_restore, ['--data-only', '--no-password', ...selection.args, '--file=-'], options);
+  const applier = spawnStream(clients.psql, [...PSQL_FLAGS, '--single-transaction', '--file=-'], options);
+  applier.stdin.on('error', () => undefined);
+  const tables = selection.tables.map((t) => `${quoteIdentifier(t.schema)}.${quoteIdentifier(t.table)}`).join(', ');
+  applier.stdin.write(`TRUNCATE TABLE ONLY ${tables};\n`);
+  restorer.stdout.pipe(applier.stdin);
+  const done = Promise.all([
+    restorer.done.catch((error: unknown) => {
+      applier.kill();
+      throw new Error(`${where}: pg_restore failed, nothing was changed: ${describeExecFailure(error)}`, { cause: error });
+    }),
+    applier.done.catch((error: unknown) => {
+      restorer.kill();
+      throw new Error(`${where}: reloading ${tables} failed, nothing was changed (one transaction): ${describeExecFailure(error)}`, { cause: error });
+    }),
+  ]).then(() => undefined);
+  return {
+    stdin: restorer.stdin,
+    done,
+    kill: () => {
+      restorer.kill();
+      applier.kill();
+    },
+  };
+}
+
+/** Which of the selected tables exist in the target database. */
+async function existingTables(context: RestoreContext, target: string, tables: PartialSelection['tables']): Promise<boolean[]> {
+  const wanted = sqlLiteral(JSON.stringify(tables.map((t) => [t.schema, t.table])));
+  const out = await runPsql(
+    context.session,
+    context.clients.psql,
+    target,
+    `SELECT json_agg(to_regclass(format('%I.%I', t->>0, t->>1)) IS NOT NULL ORDER BY n) FROM json_array_elements(${wanted}::json) WITH ORDINALITY AS a(t, n);\n`,
+    { signal: context.signal },
+  );
+  return JSON.parse(out.trim()) as boolean[];
+}
+
+async function startLoader(context: RestoreContext, target: string, where: string, selection: PartialSelection): Promise<Loader> {
+  if (selection.tables.length > 0) {
+    const present = await existingTables(context, target, selection.tables);
+    if (present.every(Boolean)) return startDataReload(context, target, where, selection);
+    if (present.some(Boolean)) {
+      const names = (want: boolean): string => selection.tables.filter((_, i) => present[i] === want).map((t) => `${t.schema}.${t.table}`).join(', ');
+      throw new Error(`${where}: some selected tables exist (${names(true)}) and some do not (${names(false)}): restore them in separate runs`);
+    }
+  }
+  if (selection.schemas.length > 0) await ensureSchemas(context.session, context.clients.psql, target, selection.schemas);
+  return startRestore(context, target, where, selection.args);
+}
+
 /** Restore one dump stream into `target`; returns the counts of the tables it loaded, keyed by the source database. */
 async function restoreDatabase(
   context: RestoreContext,
   target: string,
   sourceDatabase: string,
-  selection: { args: string[]; schemas: string[] },
+  selection: PartialSelection,
   chunks: AsyncIterable<Buffer>,
 ): Promise<DatabaseCounts> {
   const { session, clients, signal } = context;
   const where = `${session.label}: ${session.describe(target)}`;
   await ensureDatabase(session, clients.psql, target);
-  if (selection.schemas.length > 0) await ensureSchemas(session, clients.psql, target, selection.schemas);
-  const env = session.env(target);
-  const restorer = spawnStream(clients.pg_restore, pgRestoreArgs(target, selection.args), { env, secrets: session.secrets, signal });
-  const restored = restorer.done.catch((error: unknown) => {
-    const detail = error instanceof ExecError ? cleanClientError(error.stderr) || error.message : (error as Error).message;
-    throw new Error(`${where}: pg_restore failed, nothing was changed (the restore runs in one transaction): ${detail}`, { cause: error });
-  });
-  restored.catch(() => undefined);
-  restorer.stdin.on('error', () => undefined); // pg_restore gone: its exit status says why
+  const loader = await startLoader(context, target, where, selection);
+  loader.done.catch(() => undefined);
+  loader.stdin.on('error', () => undefined); // the loader is gone: its exit status says why
   let lister: StreamingProcess | undefined;
   try {
-    lister = spawnStream(clients.pg_restore, ['--list', ...selection.args], { env, secrets: session.secrets, signal });
+    lister = spawnStream(clients.pg_restore, ['--list', ...selection.args], { env: session.env(target), secrets: session.secrets, signal });
     const toc = collectText(lister).then(parseTocList);
     toc.catch(() => undefined);
     const peek = new PeekFeed(lister.stdin);
     for await (const chunk of chunks) {
       await peek.feed(chunk);
-      await writeChunk(restorer.stdin, chunk);
+      await writeChunk(loader.stdin, chunk);
     }
     peek.end();
-    restorer.stdin.end();
-    await restored;
+    loader.stdin.end();
+    await loader.done;
     const summary = await toc;
     const out = await runPsql(session, clients.psql, target, countByTocSql(summary.tableData), { signal });
     return { database: sourceDatabase, tables: parseCounts(out) };
   } catch (error) {
-    restorer.kill();
+    loader.kill();
     lister?.kill();
-    // When pg_restore failed, its message explains the broken pipe that stopped the copy.
-    const restoreError = await restored.then(
+    // When the loader failed, its message explains the broken pipe that stopped the copy.
+    const loadError = await loader.done.then(
       () => undefined,
       (e: unknown) => e,
     );
-    throw restoreError ?? error;
+    throw loadError ?? error;
   }
 }
 
@@ -125,7 +201,7 @@ async function restoreSingle(context: RestoreContext, request: RestoreRequest, r
   const target = context.session.connection.database ?? header.dbname;
   if (target === undefined) throw new Error(`${context.session.label}: the target URL names no database to restore into`);
   const selection = parseRestoreSelection(request.only, false, context.session.label);
-  return [await restoreDatabase(context, target, sourceDatabase, { args: selection.argsFor(''), schemas: selection.schemasFor('') }, reader.rest())];
+  return [await restoreDatabase(context, target, sourceDatabase, selection.select(''), reader.rest())];
 }
 
 async function restoreMulti(context: RestoreContext, request: RestoreRequest, reader: ChunkReader): Promise<DatabaseCounts[]> {
@@ -147,7 +223,7 @@ async function restoreMulti(context: RestoreContext, request: RestoreRequest, re
         await closeCurrent();
         const queue = new AsyncQueue();
         const target = targetDatabaseName(context.session.connection.database, database, several);
-        const result = restoreDatabase(context, target, database, { args: selection.argsFor(database), schemas: selection.schemasFor(database) }, queue);
+        const result = restoreDatabase(context, target, database, selection.select(database), queue);
         result.catch((error: Error) => queue.abortProducer(error));
         current = { database, queue, result };
       }

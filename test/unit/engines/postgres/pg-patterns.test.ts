@@ -35,13 +35,21 @@ describe('backup patterns → pg_dump flags', () => {
 
 describe('--only → pg_restore flags', () => {
   it('single-database archives: schemas, or tables of one schema', () => {
-    expect(parseRestoreSelection(undefined, false, label).argsFor('')).toEqual([]);
-    const schemas = parseRestoreSelection(['audit', 'public'], false, label);
-    expect(schemas.argsFor('')).toEqual(['--schema=audit', '--schema=public']);
-    expect(schemas.schemasFor('')).toEqual(['audit', 'public']);
-    const tables = parseRestoreSelection(['public.orders', 'public."Line Items"'], false, label);
-    expect(tables.argsFor('')).toEqual(['--schema=public', '--table=orders', '--table=Line Items']);
-    expect(tables.schemasFor('')).toEqual(['public']);
+    expect(parseRestoreSelection(undefined, false, label).select('')).toEqual({ args: [], schemas: [], tables: [] });
+    expect(parseRestoreSelection(['audit', 'public'], false, label).select('')).toEqual({
+      args: ['--schema=audit', '--schema=public'],
+      schemas: ['audit', 'public'],
+      tables: [],
+    });
+    const tables = parseRestoreSelection(['public.orders', 'public."Line Items"', 'public.orders'], false, label);
+    expect(tables.select('')).toEqual({
+      args: ['--schema=public', '--table=orders', '--table=Line Items'],
+      schemas: ['public'],
+      tables: [
+        { schema: 'public', table: 'orders' },
+        { schema: 'public', table: 'Line Items' },
+      ],
+    });
     expect(tables.databases).toBeUndefined();
   });
 
@@ -55,8 +63,9 @@ describe('--only → pg_restore flags', () => {
   it('multi-database archives: db, db.schema, db.schema.table', () => {
     const selection = parseRestoreSelection(['shop.public.orders', 'crm', 'hr.payroll'], true, label);
     expect([...selection.databases!]).toEqual(['shop', 'crm', 'hr']);
-    expect(selection.argsFor('shop')).toEqual(['--schema=public', '--table=orders']);
-    expect(selection.argsFor('crm')).toEqual([]);
-    expect(selection.argsFor('hr')).toEqual(['--schema=payroll']);
+    expect(selection.select('shop').args).toEqual(['--schema=public', '--table=orders']);
+    expect(selection.select('crm').args).toEqual([]);
+    expect(selection.select('hr').args).toEqual(['--schema=payroll']);
+    expect(selection.select('other').args).toEqual([]);
   });
 });
