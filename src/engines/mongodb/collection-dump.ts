@@ -131,7 +131,7 @@ function driftError(target: CollectionDumpTarget, error: EntrySizeError): Error 
   );
 }
 
-export async function* dumpPlainCollection(target: CollectionDumpTarget): AsyncGenerator<Buffer, CollectionDumpResult> {
+export async function* dumpPlainCollection(target: CollectionDumpTarget, bufferLimit = BUFFER_LIMIT): AsyncGenerator<Buffer, CollectionDumpResult> {
   const { collection, path } = target;
   const counts: CollectionDumpResult = { docs: 0, bytes: 0, sample: 0 };
   const sample = new SampleDigest();
@@ -149,7 +149,7 @@ export async function* dumpPlainCollection(target: CollectionDumpTarget): AsyncG
     const held: Uint8Array[] = [];
     let heldBytes = 0;
     let exhausted = false;
-    while (heldBytes < BUFFER_LIMIT) {
+    while (heldBytes < bufferLimit) {
       const step = await batches.next();
       if (step.done) {
         exhausted = true;

@@ -66,6 +66,7 @@ export async function restoreMongodb(request: RestoreRequest, input: Readable): 
   let plan: RestorePlan | undefined;
   let current = 'reading the archive';
   const preparePlan = async (): Promise<RestorePlan> => {
+    current = 'selecting what to restore';
     const made = planRestore(archived, request.only, target.template);
     current = 'preparing the target';
     await prepareTargets(client, made.items, request.replace === true);

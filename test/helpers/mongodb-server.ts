@@ -1,0 +1,140 @@
+// MongoDB for tests. No mongod can be installed on the development machines, so MongoDB tests use the
+// server named by STRATA_TEST_MONGODB_URI (GitHub CI: a mongo:7 service, a standalone) and, for snapshot
+// reads, STRATA_TEST_MONGODB_RS_URI (a single-node replica set). Without them the suites print a
+// visible SKIPPED line and skip: MongoDB is the documented exception to STRATA_REQUIRE_SERVICES.
+// The server is shared, so every test works in databases with a unique prefix and drops them.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { describe } from 'vitest';
+import { formatMongoUri, parseMongoUri } from '../../src/engines/mongodb/mongo-uri.js';
+import type { MongodbSource } from '../../src/generated/policy.js';
+import type { ResolvedCategory, ResolvedDataRef, ResolvedPolicy } from '../../src/model/policy-model.js';
+import { LocalStorage } from '../../src/storage/local/local-storage.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { requireBinary } from './services.js';
+
+export const MONGO_URI_ENV = 'STRATA_TEST_MONGODB_URI';
+export const MONGO_RS_URI_ENV = 'STRATA_TEST_MONGODB_RS_URI';
+/** A Docker image with mongorestore (mongo:7 has the database tools) for the manual fallback test. */
+export const MONGORESTORE_IMAGE_ENV = 'STRATA_TEST_MONGORESTORE_IMAGE';
+
+export function mongoTestUri(env = MONGO_URI_ENV): string | undefined {
+  const value = process.env[env]?.trim();
+  return value ? value : undefined;
+}
+
+/** describe() against the server named by `env`, or a visible SKIPPED line when it is not set. */
+export function describeWithMongo(title: string, fn: (uri: string) => void, env = MONGO_URI_ENV): void {
+  const uri = mongoTestUri(env);
+  if (uri === undefined) {
+    console.warn(`SKIPPED: ${title}: ${env} is not set (no mongod on this machine; GitHub CI runs these against a mongo:7 service)`);
+    describe.skip(title, () => fn('mongodb://unset'));
+    return;
+  }
+  describe(title, () => fn(uri));
+}
+
+/** A database-name prefix unique to this run, e.g. `strata_it_1a2b3c_`. */
+export function uniquePrefix(label = 'it'): string {
+  return `strata_${label}_${randomBytes(3).toString('hex')}_`;
+}
+
+/** The same server with `database` as the URI's database path. */
+export function withDatabase(uri: string, database: string | undefined): string {
+  return formatMongoUri({ ...parseMongoUri(uri), database });
+}
+
+export async function withClient<T>(uri: string, fn: (client: MongoClient) => Promise<T>): Promise<T> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+export async function dropDatabases(uri: string, prefix: string): Promise<void> {
+  await withClient(uri, async (client) => {
+    const listed = await client.db('admin').command({ listDatabases: 1, nameOnly: true });
+    for (const { name } of listed.databases as { name: string }[]) {
+      if (name.startsWith(prefix)) await client.db(name).dropDatabase();
+    }
+  });
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  return await new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** How to run mongorestore here: a binary on PATH, else a Docker image when one is configured. */
+export function findMongorestore(): { argv: string[]; inDocker: boolean } | undefined {
+  const binary = requireBinary('mongorestore');
+  if (binary) return { argv: [binary], inDocker: false };
+  const image = process.env[MONGORESTORE_IMAGE_ENV]?.trim();
+  const docker = requireBinary('docker');
+  if (image && docker) return { argv: [docker, 'run', '--rm', '--network', 'host', image, 'mongorestore'], inDocker: true };
+  return undefined;
+}
+
+export interface MongoFixtureOptions {
+  storageRoot: string;
+  source: Omit<MongodbSource, 'type'>;
+  include?: string[];
+  exclude?: string[];
+  recipients?: string[];
+  compression?: 'zstd' | 'gzip' | 'none';
+}
+
+export interface MongoFixture {
+  policy: ResolvedPolicy;
+  category: ResolvedCategory;
+  data: ResolvedDataRef;
+  storages: Map<string, Storage>;
+  root: string;
+}
+
+/** A resolved policy with one mongodb source (`app-db`) and one local tier (`hot`). */
+export function mongoFixture(options: MongoFixtureOptions): MongoFixture {
+  const root = join(options.storageRoot, 'hot');
+  const data: ResolvedDataRef = {
+    source: 'app-db',
+    sourceType: 'mongodb',
+    ...(options.include ? { include: options.include } : {}),
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+  };
+  const category: ResolvedCategory = {
+    name: 'critical',
+    rpo: '1h',
+    rto: '1h',
+    rpoMs: 3_600_000,
+    rtoMs: 3_600_000,
+    data: [data],
+    schedule: { full: '0 * * * *', timezone: 'UTC' },
+    copies: [{ tier: 'hot', keep: { last: 3 } }],
+    verify: { checksum: 'every-backup', restoreTest: 'weekly', drill: 'never' },
+    compression: options.compression ?? 'zstd',
+    compressionLevel: 3,
+    recipients: options.recipients ?? [],
+  };
+  const policy: ResolvedPolicy = {
+    file: join(options.storageRoot, 'policy.yaml'),
+    system: 'test-system',
+    scheduler: { type: 'none', strataBin: '/usr/local/bin/strata', policyPath: join(options.storageRoot, 'policy.yaml') },
+    sources: { 'app-db': { type: 'mongodb', ...options.source } },
+    tiers: { hot: { name: 'hot', storage: { type: 'local', path: root }, offsite: false } },
+    categories: [category],
+  };
+  return { policy, category, data, storages: new Map([['hot', new LocalStorage(root)]]), root };
+}
