@@ -1,0 +1,41 @@
+// Strata's side of the PostgreSQL benchmark, in its own process so its peak RSS is its own: one runBackup
+// of the database to local storage. Prints one JSON line.
+// Usage: node bench/postgres/strata-side.mjs URL STORAGE_DIR COMPRESSION(zstd|none) [RECIPIENT]
+import { runBackup } from '../../dist/backup/run-backup.js';
+import { LocalStorage } from '../../dist/storage/local/local-storage.js';
+
+const [url, storageDir, compression, recipient] = process.argv.slice(2);
+const category = {
+  name: 'bench',
+  rpo: '1h',
+  rto: '1h',
+  rpoMs: 3_600_000,
+  rtoMs: 3_600_000,
+  data: [{ source: 'db', sourceType: 'postgres' }],
+  schedule: { full: '0 * * * *', timezone: 'UTC' },
+  copies: [{ tier: 'local', keep: { last: 1 } }],
+  verify: { checksum: 'never', restoreTest: 'never', drill: 'never' },
+  compression,
+  compressionLevel: 3,
+  recipients: recipient ? [recipient] : [],
+};
+const policy = {
+  file: '/dev/null',
+  system: 'bench',
+  scheduler: { type: 'none', strataBin: 'strata', policyPath: '/dev/null' },
+  sources: { db: { type: 'postgres', url: '${env:BENCH_PG_URL}' } },
+  tiers: { local: { name: 'local', storage: { type: 'local', path: storageDir }, offsite: false } },
+  categories: [category],
+};
+const started = process.hrtime.bigint();
+const { manifest } = await runBackup({
+  policy,
+  category,
+  data: category.data[0],
+  storages: new Map([['local', new LocalStorage(storageDir)]]),
+  resolveSecret: (v) => v.replace('${env:BENCH_PG_URL}', url),
+});
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+process.stdout.write(
+  `${JSON.stringify({ seconds, raw_bytes: manifest.raw_size, stored_bytes: manifest.size, stats: manifest.stats, max_rss_kb: process.resourceUsage().maxRSS })}\n`,
+);
