@@ -2,12 +2,16 @@
 // temp name in the same directory, fsynced, renamed, and the directory fsynced, so a crash (even
 // SIGKILL or power loss) leaves either nothing or a temp file that scanTier reports as debris.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { close, createReadStream, createWriteStream, fdatasync, fsync, open as openCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectInfo, Storage } from '../storage.js';
+
+/** Background flush interval while writing an object. */
+const SYNC_EVERY = 64 << 20;
 
 /** Temp files are named `.<name>.tmp-<rand>` beside their final name. */
 export const TEMP_MARKER = '.tmp-';
@@ -40,20 +44,35 @@ export class LocalStorage implements Storage {
     const name = target.slice(dir.length + 1);
     const temp = join(dir, `.${name}${TEMP_MARKER}${randomBytes(4).toString('hex')}`);
     let bytes = 0;
+    const fd = await openFd(temp, 'wx', 0o600);
+    let fdOpen = true;
+    // Flush to disk while writing (in the background, every SYNC_EVERY bytes), so the fsync that makes
+    // the object durable before its rename has little left to do.
+    let flushing: Promise<void> = Promise.resolve();
+    let nextFlush = SYNC_EVERY;
     try {
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           bytes += chunk.length;
+          if (bytes >= nextFlush) {
+            nextFlush = bytes + SYNC_EVERY;
+            flushing = flushing.then(() => new Promise<void>((done) => fdatasync(fd, () => done())));
+          }
           callback(null, chunk);
         },
       });
-      await pipeline(body, counter, createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }));
-      await syncPath(temp, 'r+');
+      await pipeline(body, counter, createWriteStream(temp, { fd, autoClose: false, highWaterMark: 1 << 20 }));
+      await flushing;
+      await promisify(fsync)(fd);
+      fdOpen = false;
+      await promisify(close)(fd);
       await rename(temp, target);
       await syncPath(dir, 'r');
       return { bytes };
     } catch (error) {
       body.destroy();
+      await flushing;
+      if (fdOpen) await promisify(close)(fd).catch(() => undefined);
       await unlink(temp).catch(() => undefined);
       throw error;
     }
@@ -146,6 +165,8 @@ export class LocalStorage implements Storage {
     }
   }
 }
+
+const openFd = promisify(openCallback) as (path: string, flags: string, mode: number) => Promise<number>;
 
 /** fsync through a fresh descriptor: fsync flushes the inode, whichever descriptor wrote it. */
 async function syncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
