@@ -5,14 +5,9 @@
 // The server is shared, so every test works in databases with a unique prefix and drops them.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { describe } from 'vitest';
 import { formatMongoUri, parseMongoUri } from '../../src/engines/mongodb/mongo-uri.js';
-import type { MongodbSource } from '../../src/generated/policy.js';
-import type { ResolvedCategory, ResolvedDataRef, ResolvedPolicy } from '../../src/model/policy-model.js';
-import { LocalStorage } from '../../src/storage/local/local-storage.js';
-import type { Storage } from '../../src/storage/storage.js';
 import { requireBinary } from './services.js';
 
 export const MONGO_URI_ENV = 'STRATA_TEST_MONGODB_URI';
@@ -78,63 +73,17 @@ export async function closedPort(): Promise<number> {
   });
 }
 
-/** How to run mongorestore here: a binary on PATH, else a Docker image when one is configured. */
-export function findMongorestore(): { argv: string[]; inDocker: boolean } | undefined {
+/**
+ * How to run mongorestore on a dump directory here: a binary on PATH, else the database tools of a
+ * Docker image when STRATA_TEST_MONGORESTORE_IMAGE names one (GitHub CI: mongo:7). Returns the argv.
+ */
+export function findMongorestore(): ((dumpDir: string, args: string[]) => string[]) | undefined {
   const binary = requireBinary('mongorestore');
-  if (binary) return { argv: [binary], inDocker: false };
+  if (binary) return (dumpDir, args) => [binary, ...args, '--dir', dumpDir];
   const image = process.env[MONGORESTORE_IMAGE_ENV]?.trim();
   const docker = requireBinary('docker');
-  if (image && docker) return { argv: [docker, 'run', '--rm', '--network', 'host', image, 'mongorestore'], inDocker: true };
+  if (image && docker) {
+    return (dumpDir, args) => [docker, 'run', '--rm', '--network', 'host', '-v', `${dumpDir}:/dump:ro`, image, 'mongorestore', ...args, '--dir', '/dump'];
+  }
   return undefined;
-}
-
-export interface MongoFixtureOptions {
-  storageRoot: string;
-  source: Omit<MongodbSource, 'type'>;
-  include?: string[];
-  exclude?: string[];
-  recipients?: string[];
-  compression?: 'zstd' | 'gzip' | 'none';
-}
-
-export interface MongoFixture {
-  policy: ResolvedPolicy;
-  category: ResolvedCategory;
-  data: ResolvedDataRef;
-  storages: Map<string, Storage>;
-  root: string;
-}
-
-/** A resolved policy with one mongodb source (`app-db`) and one local tier (`hot`). */
-export function mongoFixture(options: MongoFixtureOptions): MongoFixture {
-  const root = join(options.storageRoot, 'hot');
-  const data: ResolvedDataRef = {
-    source: 'app-db',
-    sourceType: 'mongodb',
-    ...(options.include ? { include: options.include } : {}),
-    ...(options.exclude ? { exclude: options.exclude } : {}),
-  };
-  const category: ResolvedCategory = {
-    name: 'critical',
-    rpo: '1h',
-    rto: '1h',
-    rpoMs: 3_600_000,
-    rtoMs: 3_600_000,
-    data: [data],
-    schedule: { full: '0 * * * *', timezone: 'UTC' },
-    copies: [{ tier: 'hot', keep: { last: 3 } }],
-    verify: { checksum: 'every-backup', restoreTest: 'weekly', drill: 'never' },
-    compression: options.compression ?? 'zstd',
-    compressionLevel: 3,
-    recipients: options.recipients ?? [],
-  };
-  const policy: ResolvedPolicy = {
-    file: join(options.storageRoot, 'policy.yaml'),
-    system: 'test-system',
-    scheduler: { type: 'none', strataBin: '/usr/local/bin/strata', policyPath: join(options.storageRoot, 'policy.yaml') },
-    sources: { 'app-db': { type: 'mongodb', ...options.source } },
-    tiers: { hot: { name: 'hot', storage: { type: 'local', path: root }, offsite: false } },
-    categories: [category],
-  };
-  return { policy, category, data, storages: new Map([['hot', new LocalStorage(root)]]), root };
 }

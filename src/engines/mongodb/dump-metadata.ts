@@ -72,10 +72,13 @@ export function isImplicitIndex(spec: Document): boolean {
   return spec.name === '_id_' || spec.clustered === true;
 }
 
-/** Index specs to pass to createIndexes: implicit ones dropped, `ns` (pre-4.4 servers) removed. */
+/**
+ * Index specs to pass to createIndexes: implicit ones dropped, `ns` (pre-4.4 servers) removed, and the
+ * index version `v` left to the server's default, as mongorestore does (old versions may be refused).
+ */
 export function indexesToCreate(meta: CollectionMetadata): Document[] {
   if (meta.type === 'view') return [];
-  return meta.indexes.filter((spec) => !isImplicitIndex(spec)).map(({ ns: _ns, ...spec }) => spec);
+  return meta.indexes.filter((spec) => !isImplicitIndex(spec)).map(({ ns: _ns, v: _v, ...spec }) => spec);
 }
 
 /** Options to pass to `create`: a clustered index spec loses the fields `create` does not take. */

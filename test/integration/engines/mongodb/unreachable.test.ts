@@ -8,7 +8,8 @@ import { mongodbEngine } from '../../../../src/engines/mongodb/mongodb-engine.js
 import type { BackupRequest } from '../../../../src/engines/engine.js';
 import { createSecretResolver } from '../../../../src/policy/secrets.js';
 import { scanTier } from '../../../../src/observe/scan-tier.js';
-import { closedPort, mongoFixture } from '../../../helpers/mongodb-server.js';
+import { closedPort } from '../../../helpers/mongodb-server.js';
+import { mongoFixture } from './policy-fixture.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 
 const PLANTED = 'Pl4nted-m0ngo-s3cret';

@@ -35,6 +35,17 @@ describe('collectionFileStem', () => {
     expect(stem.length).toBe(238);
     expect(collectionFileStem('n'.repeat(238))).toBe('n'.repeat(238));
   });
+
+  it('matches the file name mongodump gave a 247-character collection (mongo-tools testdata)', () => {
+    // mongorestore/testdata/longcollectionname/db1/ in mongodb/mongo-tools.
+    const name = `a${'Very'.repeat(44)}LongCollectionNameConsistingOfExactlyTwoHundredAndFortySevenCharacters`;
+    expect(name.length).toBe(247);
+    expect(collectionFileStem(name)).toBe(`a${'Very'.repeat(44)}LongCollectionNameConsistingOfE%24xFO0VquRn7cg3QooSZD5sglTddU`);
+  });
+
+  it('escapes like mongodump did for caf\u00e9s (mongo-tools testdata)', () => {
+    expect(bsonEntryPath('db1', 'cafés', 'collection')).toBe('db1/caf%C3%A9s.bson');
+  });
 });
 
 describe('entry paths', () => {

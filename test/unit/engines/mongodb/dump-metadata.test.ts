@@ -82,7 +82,7 @@ describe('uuidHex', () => {
 });
 
 describe('restore helpers', () => {
-  it('leaves implicit indexes to the server and drops the legacy ns field', () => {
+  it('leaves implicit indexes and index versions to the server and drops the legacy ns field', () => {
     const specs = indexesToCreate({
       collectionName: 'c',
       type: 'collection',
@@ -93,7 +93,7 @@ describe('restore helpers', () => {
         { v: int(1), key: { a: int(1) }, name: 'a_1', ns: 'db.c' },
       ],
     });
-    expect(specs).toEqual([{ v: int(1), key: { a: int(1) }, name: 'a_1' }]);
+    expect(specs).toEqual([{ key: { a: int(1) }, name: 'a_1' }]);
     expect(indexesToCreate({ collectionName: 'v', type: 'view', options: { viewOn: 'c' }, indexes: [{ name: 'x' }] })).toEqual([]);
   });
 

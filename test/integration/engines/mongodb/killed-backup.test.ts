@@ -1,0 +1,150 @@
+// A MongoDB backup that dies part-way leaves no backup: SIGKILLed mid-dump, only manifest-less debris
+// remains (which cleanup removes) and the process's connections go away; aborted in-process, nothing at
+// all remains. The next backup works.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runBackup } from '../../../../src/backup/run-backup.js';
+import { removeDebris, scanTier } from '../../../../src/observe/scan-tier.js';
+import { chainStreams } from '../../../../src/pipeline/codecs.js';
+import type { Storage } from '../../../../src/storage/storage.js';
+import { describeWithMongo, dropDatabases, uniquePrefix } from '../../../helpers/mongodb-server.js';
+import { mongoFixture, type MongoFixtureOptions } from './policy-fixture.js';
+import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { parseMongoUri, formatMongoUri } from '../../../../src/engines/mongodb/mongo-uri.js';
+
+const repo = join(import.meta.dirname, '..', '..', '..', '..');
+
+async function listAll(storage: Storage): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of storage.list('')) keys.push(object.key);
+  return keys;
+}
+
+async function tempBytes(root: string): Promise<number> {
+  let total = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.includes('.tmp-')) total += await stat(path).then((s) => s.size, () => 0);
+    }
+  };
+  await walk(root);
+  return total;
+}
+
+/** A storage that runs `onFirstChunk` when the artifact upload starts flowing. */
+function withUploadHook(inner: Storage, onFirstChunk: () => void): Storage {
+  return {
+    kind: inner.kind,
+    location: inner.location,
+    get: (key) => inner.get(key),
+    head: (key) => inner.head(key),
+    list: (prefix) => inner.list(prefix),
+    delete: (keys) => inner.delete(keys),
+    put: (key: string, body: Readable) => {
+      if (key.endsWith('manifest.json')) return inner.put(key, body);
+      let fired = false;
+      const hook = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          if (!fired) {
+            fired = true;
+            onFirstChunk();
+          }
+          callback(null, chunk);
+        },
+      });
+      return inner.put(key, chainStreams(body, [hook]));
+    },
+  };
+}
+
+function withAppName(uri: string, appName: string): string {
+  const parsed = parseMongoUri(uri);
+  return formatMongoUri({ ...parsed, query: [...parsed.query.filter(([k]) => k.toLowerCase() !== 'appname'), ['appName', appName]] });
+}
+
+describeWithMongo('mongodb: a killed backup leaves no backup', (uri) => {
+  const prefix = uniquePrefix('kill');
+  const database = `${prefix}bulk`;
+  let client: MongoClient;
+
+  beforeAll(async () => {
+    client = new MongoClient(uri);
+    await client.connect();
+    // ~16 MiB of incompressible documents, so the throttled dump is still running when it is killed.
+    const docs = Array.from({ length: 4000 }, (_, i) => ({ _id: i, blob: randomBytes(3000).toString('base64') }));
+    for (let at = 0; at < docs.length; at += 500) await client.db(database).collection('blobs').insertMany(docs.slice(at, at + 500) as never[]);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await dropDatabases(uri, prefix);
+  });
+
+  it('SIGKILL mid-dump leaves only debris, which cleanup removes; the dump connections close', async () => {
+    const work = await makeTempDir();
+    const appName = `strata-kill-${randomBytes(4).toString('hex')}`;
+    const options: MongoFixtureOptions = { storageRoot: join(work, 'storage'), source: { uri: withAppName(uri, appName), include: [database] }, compression: 'none' };
+    const fixture = mongoFixture(options);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'backup-child.ts'), JSON.stringify(options)], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+
+    const connections = async (): Promise<number> => {
+      const ops = await client.db('admin').aggregate([{ $currentOp: { allUsers: true, idleConnections: true } }, { $match: { appName } }]).toArray();
+      return ops.length;
+    };
+    const deadline = Date.now() + 60_000;
+    let killed = false;
+    while (Date.now() < deadline && child.exitCode === null) {
+      if ((await tempBytes(fixture.root)) >= 256 << 10) {
+        expect(await connections()).toBeGreaterThan(0);
+        child.kill('SIGKILL');
+        killed = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(await exited, `child output:\n${output}`).toBe('SIGKILL');
+    expect(killed).toBe(true);
+    expect(output).not.toMatch(/^done/m);
+
+    const storage = fixture.storages.get('hot')!;
+    const scan = await scanTier(storage, 'hot', 'test-system/');
+    expect(scan.entries).toEqual([]);
+    expect(scan.debris).toHaveLength(1);
+    expect(scan.debris[0]!.reason).toMatch(/no manifest/);
+    await removeDebris(storage, scan.debris[0]!);
+    expect(await listAll(storage)).toEqual([]);
+
+    const gone = Date.now() + 15_000;
+    while ((await connections()) > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(await connections()).toBe(0);
+
+    // The next backup of the same source works.
+    const result = await runBackup({ ...mongoFixture(options), resolveSecret: (v) => v });
+    expect(result.manifest.stats[`docs:${database}.blobs`]).toBe(4000);
+  });
+
+  it('an aborted backup leaves nothing in storage', async () => {
+    const work = await makeTempDir();
+    const fixture = mongoFixture({ storageRoot: join(work, 'storage'), source: { uri, include: [database] }, compression: 'gzip' });
+    const inner = fixture.storages.get('hot')!;
+
+    const controller = new AbortController();
+    const aborting = { ...fixture, storages: new Map([['hot', withUploadHook(inner, () => controller.abort())]]) };
+    await expect(runBackup({ ...aborting, resolveSecret: (v) => v, signal: controller.signal })).rejects.toThrow(/aborted/);
+    expect(await listAll(inner)).toEqual([]);
+  });
+});
