@@ -9,7 +9,7 @@ export function createS3Client(options: S3StorageOptions): S3Client {
   // would land in every command's output and in scheduled jobs' logs.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const checksums = options.checksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
-  return new S3Client({
+  const client = new S3Client({
     // Custom endpoints rarely care about the region, but SigV4 needs one.
     region: options.region ?? (options.endpoint !== undefined ? 'us-east-1' : undefined),
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
@@ -25,4 +25,27 @@ export function createS3Client(options: S3StorageOptions): S3Client {
       socketTimeout: 120_000,
     },
   });
+  if (process.env.STRATA_S3_DEBUG === '1') traceRequests(client);
+  return client;
+}
+
+/** STRATA_S3_DEBUG=1: one stderr line per S3 request attempt (operation, bucket, key, status, time). */
+function traceRequests(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Bucket?: string; Key?: string };
+      const what = `${context.commandName ?? 'request'} ${input.Bucket ?? ''}/${input.Key ?? ''}`;
+      const started = Date.now();
+      process.stderr.write(`[s3] → ${what}\n`);
+      try {
+        const out = await next(args);
+        process.stderr.write(`[s3] ← ${what} ${(out.response as { statusCode?: number }).statusCode ?? '?'} ${Date.now() - started}ms\n`);
+        return out;
+      } catch (error) {
+        process.stderr.write(`[s3] ✗ ${what} ${(error as Error).name} ${Date.now() - started}ms\n`);
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', name: 'strataTrace' },
+  );
 }
