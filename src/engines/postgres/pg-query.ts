@@ -45,6 +45,22 @@ export async function runPsql(session: PgSession, psql: string, database: string
   }
 }
 
+/** Databases a server-level statement (CREATE / DROP DATABASE) can run from, in order of preference. */
+export const MAINTENANCE_DATABASES = ['postgres', 'template1'];
+
+/** Run a script from a maintenance database: `postgres`, else `template1`. Throws the first error when both fail. */
+export async function runOnMaintenanceDatabase(session: PgSession, psql: string, script: string, options: PsqlOptions = {}): Promise<string> {
+  let firstError: unknown;
+  for (const database of MAINTENANCE_DATABASES) {
+    try {
+      return await runPsql(session, psql, database, script, options);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw firstError;
+}
+
 /** The server's major version, asked with any psql; connection failures surface here first. */
 export async function queryServerMajor(session: PgSession, database: string, options: PsqlOptions = {}): Promise<string> {
   const out = await runPsql(session, findAnyPsql(), database, 'SHOW server_version_num;\n', { timeoutMs: 30_000, ...options });

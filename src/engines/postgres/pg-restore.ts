@@ -12,15 +12,12 @@ import { DUMP_HEADER_BYTES, looksLikeCustomDump, looksLikeTar, parseDumpHeader }
 import type { PgClients } from './pg-clients.js';
 import { collectText } from './pg-dump-database.js';
 import { readPartsTar } from './pg-parts-tar.js';
-import { parseRestoreSelection, type PartialSelection, type RestoreSelection } from './pg-patterns.js';
-import { cleanClientError, clientsForServer, PSQL_FLAGS, runPsql, sqlLiteral } from './pg-query.js';
+import { parseRestoreSelection, splitQualifiedName, type PartialSelection, type RestoreSelection } from './pg-patterns.js';
+import { cleanClientError, clientsForServer, MAINTENANCE_DATABASES, PSQL_FLAGS, runOnMaintenanceDatabase, runPsql, sqlLiteral } from './pg-query.js';
 import { withPgSession, type PgSession } from './pg-session.js';
 import { countByTocSql, parseCounts, toPgStats, type DatabaseCounts } from './pg-stats.js';
 import { parseTocList } from './pg-toc.js';
 import { ChunkReader, PeekFeed, writeChunk } from './stream-io.js';
-
-/** Databases that CREATE DATABASE can be issued from, in order of preference. */
-const MAINTENANCE_DATABASES = ['postgres', 'template1'];
 
 /** A libpq conninfo naming only the database (everything else, password included, comes from the env). */
 export function conninfoForDatabase(database: string): string {
@@ -43,16 +40,7 @@ export function targetDatabaseName(targetDatabase: string | undefined, sourceDat
 
 async function ensureDatabase(session: PgSession, psql: string, database: string): Promise<void> {
   const script = "SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db') \\gexec\n";
-  let firstError: unknown;
-  for (const maintenance of MAINTENANCE_DATABASES) {
-    try {
-      await runPsql(session, psql, maintenance, script, { vars: { db: database }, timeoutMs: 120_000 });
-      return;
-    } catch (error) {
-      firstError ??= error;
-    }
-  }
-  throw firstError;
+  await runOnMaintenanceDatabase(session, psql, script, { vars: { db: database }, timeoutMs: 120_000 });
 }
 
 /** A partial restore of a schema (or of its tables) needs the schema itself, which pg_restore -n does not create. */
@@ -194,13 +182,22 @@ async function restoreDatabase(
   }
 }
 
+/** `shop.public.orders` (as in the stats keys) means `public.orders` in a dump of database shop. */
+export function dropDatabasePrefix(only: string[] | undefined, database: string, label: string): string[] | undefined {
+  return only?.map((pattern) => {
+    const parts = splitQualifiedName(pattern, label);
+    const first = parts[0]!.replace(/^"(.*)"$/, '$1');
+    return parts.length === 3 && first === database ? parts.slice(1).join('.') : pattern;
+  });
+}
+
 async function restoreSingle(context: RestoreContext, request: RestoreRequest, reader: ChunkReader, head: Buffer): Promise<DatabaseCounts[]> {
   const header = parseDumpHeader(head);
   if (header.format !== 1) throw new Error(`${context.session.label}: the backup is a pg_dump archive in format ${header.format}, not the custom format`);
   const sourceDatabase = header.dbname ?? request.name;
   const target = context.session.connection.database ?? header.dbname;
   if (target === undefined) throw new Error(`${context.session.label}: the target URL names no database to restore into`);
-  const selection = parseRestoreSelection(request.only, false, context.session.label);
+  const selection = parseRestoreSelection(dropDatabasePrefix(request.only, sourceDatabase, context.session.label), false, context.session.label);
   return [await restoreDatabase(context, target, sourceDatabase, selection.select(''), reader.rest())];
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { BackupRequest, ScratchTarget } from '../engine.js';
 import { postgresSourceOf, resolveUrl, sourceLabel } from './pg-backup.js';
 import { findAnyPsql } from './pg-clients.js';
-import { queryServerMajor, runPsql } from './pg-query.js';
+import { runOnMaintenanceDatabase } from './pg-query.js';
 import { withPgSession } from './pg-session.js';
 import { replaceUrlDatabase } from './pg-url.js';
 
@@ -15,12 +15,9 @@ export function scratchDatabaseName(random = randomBytes(5).toString('hex')): st
 }
 
 /** Drop the scratch database and its per-database variants; FORCE (PostgreSQL 13+) ends leftover sessions. */
-export function dropScratchSql(force: boolean): string {
-  return (
-    `SELECT format('DROP DATABASE IF EXISTS %I${force ? ' WITH (FORCE)' : ''}', datname) FROM pg_catalog.pg_database ` +
-    `WHERE datname = :'db' OR left(datname, length(:'db') + 1) = :'db' || '_' \\gexec\n`
-  );
-}
+export const DROP_SCRATCH_SQL =
+  "SELECT format('DROP DATABASE IF EXISTS %I%s', datname, CASE WHEN current_setting('server_version_num')::int >= 130000 THEN ' WITH (FORCE)' ELSE '' END) " +
+  "FROM pg_catalog.pg_database WHERE datname = :'db' OR left(datname, length(:'db') + 1) = :'db' || '_' \\gexec\n";
 
 export async function createPostgresScratchTarget(request: BackupRequest): Promise<ScratchTarget> {
   const source = postgresSourceOf(request);
@@ -31,9 +28,7 @@ export async function createPostgresScratchTarget(request: BackupRequest): Promi
     target: replaceUrlDatabase(url, name),
     cleanup: () =>
       withPgSession(url, label, async (session) => {
-        const major = await queryServerMajor(session, 'postgres');
-        const force = !major.includes('.') && Number(major) >= 13;
-        await runPsql(session, findAnyPsql(), 'postgres', dropScratchSql(force), { vars: { db: name }, timeoutMs: 120_000 });
+        await runOnMaintenanceDatabase(session, findAnyPsql(), DROP_SCRATCH_SQL, { vars: { db: name }, timeoutMs: 120_000 });
       }),
   };
 }

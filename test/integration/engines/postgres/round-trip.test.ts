@@ -1,7 +1,8 @@
 // PostgreSQL backup → restore against a private cluster: a password-protected (scram) owner role, zstd + age,
 // local storage. Row counts and content checksums must survive; the manual fallback with standard CLIs
 // must give the same data; partial and over-the-original restores; and the password must show up nowhere.
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { restoreBackup } from '../../../../src/backup/restore-backup.js';
@@ -33,12 +34,13 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
 
   afterAll(async () => {
     await server?.stop();
+    if (sharedDir) await rm(sharedDir, { recursive: true, force: true });
   });
 
   const appUrl = (database: string): string => server.url(database, 'app', PLANTED);
 
-  async function backup(options: { encrypt?: boolean } = {}) {
-    const work = await makeTempDir();
+  async function backup(options: { encrypt?: boolean; work?: string } = {}) {
+    const work = options.work ?? (await makeTempDir());
     const key = await generateAgeKey(work);
     const fixture: PgFixture = pgFixture({ storageRoot: join(work, 'storage'), source: { url: appUrl('shop') }, recipients: options.encrypt === false ? [] : [key.recipient] });
     const result = await runBackup({ ...fixture, resolveSecret: identity });
@@ -47,6 +49,16 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
     expect(scan.debris).toEqual([]);
     return { work, key, fixture, result, storage, entry: scan.entries[0]! };
   }
+
+  // One encrypted backup serves every test that only reads it (each test restores into its own database).
+  // (makeTempDir's directories go after each test; this one stays until afterAll.)
+  let shared: ReturnType<typeof backup> | undefined;
+  let sharedDir: string | undefined;
+  const sharedBackup = (): ReturnType<typeof backup> =>
+    (shared ??= mkdtemp(join(tmpdir(), 'strata-pg-shared-')).then((work) => {
+      sharedDir = work;
+      return backup({ work });
+    }));
 
   function expectedStats(checksums: Record<string, { rows: number }>, database = 'shop') {
     const stats: Record<string, number> = { databases: 1, tables: 0, rows: 0 };
@@ -106,7 +118,7 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
   });
 
   it('opens with standard CLIs only: age -d | zstd -d > db.dump; pg_restore -d newdb db.dump', async () => {
-    const { work, key, result } = await backup();
+    const { work, key, result } = await sharedBackup();
     const artifact = join(work, 'storage', 'hot', result.dir, result.manifest.artifact);
     const dump = join(work, 'db.dump');
     await runCommand('bash', ['-o', 'pipefail', '-c', 'age -d -i "$1" "$2" | zstd -d > "$3"', 'manual', key.identityFile, artifact, dump]);
@@ -119,7 +131,7 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
   });
 
   it('restores one table, or one schema, over the live database; other tables stay as they are', async () => {
-    const { work, key, entry, storage } = await backup({ encrypt: false });
+    const { work, key, entry, storage } = await sharedBackup();
     const policy = pgFixture({ storageRoot: work, source: { url: appUrl('shop') } }).policy;
     const restore = (only: string[] | undefined) =>
       restoreBackup({ entry, storage, policy, target: appUrl('live'), identityFile: key.identityFile, resolveSecret: identity, ...(only ? { only } : {}) });
@@ -146,7 +158,7 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
   });
 
   it('restores the whole backup over the original with --clean --if-exists, all or nothing', async () => {
-    const { work, key, entry, storage } = await backup({ encrypt: false });
+    const { work, key, entry, storage } = await sharedBackup();
     const policy = pgFixture({ storageRoot: work, source: { url: appUrl('shop') } }).policy;
     const restore = () => restoreBackup({ entry, storage, policy, target: appUrl('clobber'), identityFile: key.identityFile, resolveSecret: identity });
     await restore();
@@ -165,7 +177,7 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
   });
 
   it('restore test: restores into a scratch database, compares row counts, drops the scratch database', async () => {
-    const { work, key, entry, storage } = await backup();
+    const { work, key, entry, storage } = await sharedBackup();
     const policy = pgFixture({ storageRoot: work, source: { url: appUrl('shop') } }).policy;
     const record = await restoreTest({ entry, storage, policy, identityFile: key.identityFile, resolveSecret: identity });
     expect(record.details).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dumpFilterArgs, parseRestoreSelection, splitQualifiedName } from '../../../../src/engines/postgres/pg-patterns.js';
+import { conninfoForDatabase, dropDatabasePrefix, targetDatabaseName } from '../../../../src/engines/postgres/pg-restore.js';
 
 const label = 'postgres source "db"';
 
@@ -67,5 +68,24 @@ describe('--only → pg_restore flags', () => {
     expect(selection.select('crm').args).toEqual([]);
     expect(selection.select('hr').args).toEqual(['--schema=payroll']);
     expect(selection.select('other').args).toEqual([]);
+  });
+});
+
+describe('restore targets', () => {
+  it('accepts stats-style db.schema.table patterns for the dumped database', () => {
+    expect(dropDatabasePrefix(['shop.public.orders', 'public.customers', 'other.public.x', '"shop".audit.log'], 'shop', label)).toEqual([
+      'public.orders',
+      'public.customers',
+      'other.public.x',
+      'audit.log',
+    ]);
+    expect(dropDatabasePrefix(undefined, 'shop', label)).toBeUndefined();
+  });
+
+  it('names target databases and quotes conninfo values', () => {
+    expect(targetDatabaseName('restored', 'shop', false)).toBe('restored');
+    expect(targetDatabaseName('restored', 'shop', true)).toBe('restored_shop');
+    expect(targetDatabaseName(undefined, 'shop', true)).toBe('shop');
+    expect(conninfoForDatabase("it's a\\db")).toBe("dbname='it\\'s a\\\\db'");
   });
 });
