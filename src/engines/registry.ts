@@ -5,11 +5,13 @@ import type { Engine } from './engine.js';
 import { filesEngine } from './files/files-engine.js';
 import { mongodbEngine } from './mongodb/mongodb-engine.js';
 import { postgresEngine } from './postgres/postgres-engine.js';
+import { redisEngine } from './redis/redis-engine.js';
 
 const engines: Partial<Record<Source['type'], Engine>> = {
   files: filesEngine,
   mongodb: mongodbEngine,
   postgres: postgresEngine,
+  redis: redisEngine,
 };
 
 export function isEngineImplemented(type: string): boolean {
