@@ -2,7 +2,9 @@
 // evidence, and which sources cannot run here. Never writes anything.
 import type { CategoryEvidence } from '../model/evidence.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
-import type { DesiredFiles, ObservedSourceSettings, ObservedSystem, ObservedTier } from '../plan/observed-model.js';
+import type { DesiredFiles, ObservedBucketState, ObservedSourceSettings, ObservedSystem, ObservedTier } from '../plan/observed-model.js';
+import { readBucketSettings } from '../storage/s3/bucket-settings-io.js';
+import { S3Storage } from '../storage/s3/s3-storage.js';
 import { sourceSettingsHandler } from '../engines/source-settings.js';
 import { getEngine, isEngineImplemented } from '../engines/registry.js';
 import type { Storage } from '../storage/storage.js';
@@ -47,12 +49,28 @@ async function observeTier(system: string, tier: string, storage: Storage | Erro
   }
 }
 
+async function observeBucket(storage: Storage | Error): Promise<ObservedBucketState | undefined> {
+  if (!(storage instanceof S3Storage)) return undefined;
+  try {
+    return { bucket: await readBucketSettings({ client: storage.client, bucket: storage.bucket, region: storage.region }) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
 export async function observeSystem(request: ObserveRequest): Promise<ObservedWithDesired> {
   const { policy, stateDir } = request;
   const tiers: Record<string, ObservedTier> = {};
+  const buckets: Record<string, ObservedBucketState> = {};
   for (const name of Object.keys(policy.tiers).sort()) {
     const storage = request.storages.get(name) ?? new Error(`no storage for tier ${name}`);
-    tiers[name] = await observeTier(policy.system, name, storage);
+    const bucket = await observeBucket(storage);
+    if (bucket) buckets[name] = bucket;
+    // A bucket that apply is about to create holds no backups yet: plan the backups instead of reporting an error.
+    tiers[name] =
+      bucket?.bucket?.exists === false && !(storage instanceof Error)
+        ? { location: storage.location, entries: [], debris: [] }
+        : await observeTier(policy.system, name, storage);
   }
   const evidence: Record<string, CategoryEvidence> = {};
   for (const category of policy.categories) {
@@ -97,6 +115,7 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
     observed: {
       system: policy.system, tiers, schedules, rendered, evidence, unavailableSources,
       ...(Object.keys(sourceSettings).length ? { sourceSettings } : {}),
+      ...(Object.keys(buckets).length ? { buckets } : {}),
     },
     desired,
   };

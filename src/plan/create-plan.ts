@@ -2,6 +2,7 @@
 import { digestOf } from '../model/stable-json.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
 import type { DesiredFiles, Observed, ObservedSystem } from './observed-model.js';
+import { planBuckets } from './plan-buckets.js';
 import { entriesFor, newestEntry, planBackup } from './plan-backups.js';
 import { planFiles } from './plan-files.js';
 import { planRetention } from './plan-retention.js';
@@ -17,7 +18,7 @@ export interface PlanInput {
   policyDigest: string;
 }
 
-const ORDER: Record<Action['type'], number> = { cleanup: 0, 'source-config': 1, schedule: 2, backup: 3, copy: 4, verify: 5, prune: 6, render: 7 };
+const ORDER: Record<Action['type'], number> = { bucket: 0, cleanup: 1, 'source-config': 2, schedule: 3, backup: 4, copy: 5, verify: 6, prune: 7, render: 8 };
 
 export function summarisePlan(actions: readonly Action[]): PlanSummary {
   const summary: PlanSummary = { add: 0, change: 0, destroy: 0, run: 0 };
@@ -34,6 +35,9 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
   const actions: Action[] = [];
   const problems: Problem[] = [];
   const retention: RetentionReport[] = [];
+  const buckets = planBuckets(policy, observed);
+  actions.push(...buckets.actions);
+  problems.push(...buckets.problems);
   for (const [tier, state] of Object.entries(observed.tiers)) {
     if (state.error) {
       const where = state.location === '(unavailable)' ? '' : ` (${state.location})`;
@@ -68,7 +72,7 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
         actions.push(backup);
         backupPending = true;
       }
-      const plan = planRetention(policy, category, data.source, observed, backup && !unavailable && !firstTierError ? input.now : undefined);
+      const plan = planRetention(policy, category, data.source, observed, backup && !unavailable && !firstTierError ? input.now : undefined, input.now);
       actions.push(...plan.copies, ...plan.prunes);
       retention.push(...plan.reports);
     }
@@ -83,13 +87,14 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
   }
   actions.push(...planFiles(policy.system, 'schedule', desired?.schedules ?? [], observed.schedules));
   actions.push(...planFiles(policy.system, 'render', desired?.runbooks ?? [], observed.rendered));
-  return { actions, problems, retention };
+  return { actions, problems, retention, notes: buckets.notes };
 }
 
 export function createPlan(input: PlanInput): Plan {
   const actions: Action[] = [];
   const problems: Problem[] = [];
   const retention: RetentionReport[] = [];
+  const notes: string[] = [];
   const policies = [...input.policies].sort((a, b) => a.system.localeCompare(b.system));
   for (const policy of policies) {
     const observed = input.observed.systems[policy.system];
@@ -101,6 +106,7 @@ export function createPlan(input: PlanInput): Plan {
     actions.push(...part.actions);
     problems.push(...part.problems);
     retention.push(...part.retention);
+    notes.push(...part.notes);
   }
   // Stable order: by phase, then by system; within a phase the per-system order above is kept.
   const ordered = actions
@@ -116,6 +122,7 @@ export function createPlan(input: PlanInput): Plan {
     actions: ordered,
     retention,
     problems,
+    ...(notes.length ? { notes } : {}),
     summary: summarisePlan(ordered),
   };
 }

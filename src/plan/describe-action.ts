@@ -18,6 +18,8 @@ export function describeTarget(action: Action): string {
     case 'schedule':
     case 'render':
       return action.path;
+    case 'bucket':
+      return `tier ${action.tier} bucket ${action.bucket}: ${action.kind}`;
     case 'source-config':
       return `source ${action.source} settings`;
   }

@@ -23,6 +23,12 @@ export interface ObservedSourceSettings {
   error?: string;
 }
 
+/** An S3 tier's bucket as read by observe, or why it could not be read. */
+export interface ObservedBucketState {
+  bucket?: import('../storage/s3/bucket-settings.js').ObservedBucket;
+  error?: string;
+}
+
 export interface ObservedSystem {
   system: string;
   tiers: Record<string, ObservedTier>;
@@ -35,6 +41,8 @@ export interface ObservedSystem {
   unavailableSources: Record<string, string>;
   /** Managed source settings, by source name (only sources that declare some). */
   sourceSettings?: Record<string, ObservedSourceSettings>;
+  /** Bucket settings per S3 tier. */
+  buckets?: Record<string, ObservedBucketState>;
 }
 
 export interface Observed {

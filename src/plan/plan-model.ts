@@ -72,7 +72,18 @@ export interface SourceConfigAction extends ActionBase {
   changes: SettingChange[];
 }
 
-export type Action = BackupAction | CopyAction | PruneAction | VerifyAction | FileAction | CleanupAction | SourceConfigAction;
+/** A bucket setting of an S3 tier (create, versioning, lifecycle, encryption, object lock). `write` is plain data. */
+export interface BucketAction extends ActionBase {
+  type: 'bucket';
+  op: 'create' | 'update';
+  tier: string;
+  bucket: string;
+  kind: string;
+  detail: string[];
+  write: unknown;
+}
+
+export type Action = BackupAction | CopyAction | PruneAction | VerifyAction | FileAction | CleanupAction | SourceConfigAction | BucketAction;
 
 /** Why each surviving backup is kept, per category/source/tier: the answer to "why isn't it pruning?". */
 export interface RetentionReport {
@@ -111,5 +122,7 @@ export interface Plan {
   actions: Action[];
   retention: RetentionReport[];
   problems: Problem[];
+  /** Things worth knowing that need no action, e.g. foreign lifecycle rules left alone. */
+  notes?: string[];
   summary: PlanSummary;
 }

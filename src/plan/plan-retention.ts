@@ -23,12 +23,18 @@ function newestVerified(entries: readonly CatalogEntry[], evidence: CategoryEvid
     .sort((a, b) => b.manifest.started_at.localeCompare(a.manifest.started_at))[0]?.manifest.id;
 }
 
+function lockedUntil(entries: readonly CatalogEntry[] | undefined, id: string, now: Date): string | undefined {
+  const until = entries?.find((e) => e.manifest.id === id)?.locked_until;
+  return until && until > now.toISOString() ? until : undefined;
+}
+
 export function planRetention(
   policy: ResolvedPolicy,
   category: ResolvedCategory,
   source: string,
   observed: ObservedSystem,
   pendingAt: Date | undefined,
+  now: Date = pendingAt ?? new Date(0),
 ): RetentionPlan {
   const result: RetentionPlan = { prunes: [], copies: [], reports: [] };
   const byTier = new Map<string, CatalogEntry[]>();
@@ -71,6 +77,10 @@ export function planRetention(
           });
           report.kept.push({ backup_id: decision.id, started_at: decision.time.toISOString(), reasons: decision.reasons, pending: true });
         }
+      } else if (present.has(decision.id) && lockedUntil(byTier.get(copy.tier), decision.id, now)) {
+        // Object lock: a delete would be refused. Keep it, say why, and prune once the lock has passed.
+        const until = lockedUntil(byTier.get(copy.tier), decision.id, now) as string;
+        report.kept.push({ backup_id: decision.id, started_at: decision.time.toISOString(), reasons: [`object lock until ${until} (${reason})`] });
       } else if (present.has(decision.id)) {
         result.prunes.push({
           type: 'prune', op: 'delete', system: policy.system, category: category.name, source,

@@ -25,6 +25,7 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: bo
         const head = `${OP_SYMBOL[action.op]} ${action.type.padEnd(8)} ${describeTarget(action)}`;
         lines.push(`  ${paint(OP_COLOUR[action.op], head)}`);
         lines.push(`      ${paint('dim', action.reason)}`);
+        if (action.type === 'bucket') for (const d of action.detail) lines.push(`      ${paint('dim', `  ${d}`)}`);
       }
       lines.push('');
     }
@@ -38,6 +39,11 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: bo
       lines.push(`  ${report.system}/${report.category}/${report.source} in ${report.tier}:`);
       for (const k of report.kept) lines.push(`    ${k.backup_id}${k.pending ? ' (after apply)' : ''}: ${k.reasons.join('; ')}`);
     }
+    lines.push('');
+  }
+  if (plan.notes?.length) {
+    lines.push('Notes:');
+    for (const note of plan.notes) lines.push(`  - ${note}`);
     lines.push('');
   }
   if (plan.problems.length > 0) {
