@@ -15,6 +15,9 @@ export function renderPlanMarkdown(plan: Plan, opts: { limit?: number } = {}): s
   if (plan.actions.length === 0) head.push('**No changes.** Backups, schedules and rendered files match the policies.', '');
   else head.push(`**${formatSummaryLine(plan)}**`, '');
   const problems: string[] = [];
+  if (plan.notes?.length) {
+    problems.push('### Notes', '', ...plan.notes.map((n) => `- ${n}`), '');
+  }
   if (plan.problems.length > 0) {
     problems.push('### Problems', '');
     for (const p of plan.problems) {
