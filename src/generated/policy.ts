@@ -276,7 +276,7 @@ export interface Tier {
    */
   kms_key_id?: string;
   /**
-   * Object-lock retention for every object in this tier (S3 only).
+   * Object-lock retention for every object in this tier (S3 only), set as the bucket's default retention. Object lock must be enabled when the bucket is created: apply creates a missing bucket that way, and plan reports an existing bucket without it. Backups stay undeletable until their lock ends; prune waits for it.
    */
   immutable?: {
     /**

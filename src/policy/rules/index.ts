@@ -6,6 +6,8 @@ import { duplicateEntries } from './duplicate-entries.js';
 import { incrementalSupport } from './incremental-support.js';
 import { retentionSanity } from './retention-sanity.js';
 import { rpoCoverage } from './rpo-coverage.js';
+import { s3Buckets } from './s3-buckets.js';
+import { s3Lifecycle } from './s3-lifecycle.js';
 import type { Rule, RuleContext } from './rule.js';
 import { scheduleSyntax } from './schedule-syntax.js';
 import { tierCapabilities } from './tier-capabilities.js';
@@ -23,6 +25,8 @@ export const RULES: readonly Rule[] = [
   retentionSanity,
   copyPlacement,
   tierCapabilities,
+  s3Lifecycle,
+  s3Buckets,
   unusedDefinitions,
   compressionLevel,
 ];

@@ -57,6 +57,18 @@ const CASES: Case[] = [
   { file: 'unused-tier', severity: 'warning', code: 'unused-tier', at: '10:3', message: 'tier `archive` is not used by any category' },
   { file: 'hourly-keep-sparse', severity: 'warning', code: 'hourly-keep-sparse', at: '20:25', message: 'hourly: 24 in copy 1 (tier `hot`) of category `orders` keeps at most one backup a day with this schedule' },
   { file: 'lock-outlives-retention', severity: 'warning', code: 'lock-outlives-retention', at: '23:9', message: 'tier `offsite` locks objects for 90 days, but copy 2 of category `orders` keeps backups for only about 30 days' },
+  // S3 tiers: lifecycle, bucket settings and object lock (src/policy/rules/s3-*.ts)
+  { file: 'lifecycle-expires-kept', severity: 'error', code: 'lifecycle-expires-kept-backups', at: '11:20', message: 'the lifecycle of tier `offsite` deletes objects after 30 days, but copy 2 of category `orders` keeps backups for about 56 days (`weekly: 8`)', pointer: '/tiers/offsite/lifecycle/expire_days' },
+  { file: 'lifecycle-ia-too-early', severity: 'error', code: 'lifecycle-transition-too-early', at: '12:19', message: 'tier `offsite` moves objects to STANDARD_IA after 7 days; S3 allows STANDARD_IA only after 30 days or more' },
+  { file: 'lifecycle-transition-order', severity: 'error', code: 'lifecycle-transition-order', at: '13:39', message: 'tier `offsite` moves objects from GLACIER to STANDARD_IA, which is not a colder class' },
+  { file: 'lifecycle-expiry-before-transition', severity: 'error', code: 'lifecycle-expiry-before-transition', at: '13:20', message: 'tier `offsite` deletes objects after 30 days, not later than their move to GLACIER_IR (30 days)' },
+  { file: 'lifecycle-early-delete', severity: 'warning', code: 'lifecycle-early-delete', at: '12:38', message: 'objects of tier `offsite` move to GLACIER after 30 days but leave it 60 days later (they move on to DEEP_ARCHIVE at 90 days); GLACIER bills at least 90 days' },
+  { file: 'immutable-without-versioning', severity: 'error', code: 'immutable-without-versioning', at: '11:17', message: 'tier `offsite` is immutable but sets `versioning: false`; object lock needs versioning' },
+  { file: 'kms-key-without-kms', severity: 'error', code: 'kms-key-without-kms', at: '11:5', message: 'tier `offsite` names a KMS key but its sse is `AES256`' },
+  { file: 'lock-delays-prune', severity: 'warning', code: 'lock-delays-prune', at: '23:17', message: 'tier `offsite` locks objects for 30 days, but `daily: 7` in copy 2 of category `orders` prunes backups after about 7 days' },
+  { file: 'local-versioning', severity: 'error', code: 'local-tier-s3-option', at: '8:5', message: 'tier `hot` uses local storage, which cannot honour `versioning`' },
+  { file: 'bucket-settings-conflict', severity: 'error', code: 'bucket-settings-conflict', at: '12:34', message: 'tiers `offsite` and `archive` share bucket shop-backups but want different versioning: enabled and suspended' },
+  { file: 'tier-location-shared', severity: 'error', code: 'tier-location-shared', at: '12:34', message: 'tiers `offsite` and `archive` both store in s3://shop-backups/warm/' },
 ];
 
 function load(dir: string, name: string) {
