@@ -1,6 +1,7 @@
 // Restore side of the PostgreSQL engine: `pg_restore --clean --if-exists --single-transaction` from stdin.
-// The target database is created when missing; when it exists, the restored objects replace their
-// current versions, all or nothing (a failure rolls the whole restore back). --only narrows the restore
+// The target database is created when missing; when it exists and the request says `replace` (in place over
+// the source), the restored objects replace their current versions, all or nothing (a failure rolls the
+// whole restore back); without `replace`, a target already holding those objects is refused. --only narrows the restore
 // with pg_restore's own -n/-t selection; tables that already exist have their rows replaced instead (see
 // startDataReload). A copy of the stream's head goes to `pg_restore --list` with the same selection, so
 // the row counts returned are those of exactly the tables that were loaded.
@@ -38,9 +39,29 @@ export function targetDatabaseName(targetDatabase: string | undefined, sourceDat
   return severalDatabases ? `${targetDatabase}_${sourceDatabase}` : targetDatabase;
 }
 
-async function ensureDatabase(session: PgSession, psql: string, database: string): Promise<void> {
-  const script = "SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db') \\gexec\n";
-  await runOnMaintenanceDatabase(session, psql, script, { vars: { db: database }, timeoutMs: 120_000 });
+/** Create the database when missing; resolves with whether it existed before. */
+async function ensureDatabase(session: PgSession, psql: string, database: string): Promise<boolean> {
+  const script =
+    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db');\n" +
+    "SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db') \\gexec\n";
+  const out = await runOnMaintenanceDatabase(session, psql, script, { vars: { db: database }, timeoutMs: 120_000 });
+  return out.trim().startsWith('t');
+}
+
+/** Relations the restore would touch that already exist (all user relations when nothing is selected). */
+export function occupiedRelationsSql(selection: PartialSelection): string {
+  const scope =
+    selection.tables.length > 0
+      ? `(n.nspname, c.relname) IN (SELECT t->>0, t->>1 FROM json_array_elements(${sqlLiteral(JSON.stringify(selection.tables.map((t) => [t.schema, t.table])))}::json) t)`
+      : selection.schemas.length > 0
+        ? `n.nspname IN (SELECT json_array_elements_text(${sqlLiteral(JSON.stringify(selection.schemas))}::json))`
+        : "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+  return (
+    `SELECT coalesce(json_agg(name), '[]') FROM (SELECT n.nspname || '.' || c.relname AS name FROM pg_catalog.pg_class c ` +
+    `JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${scope} ` +
+    `AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') ` +
+    `ORDER BY 1 LIMIT 5) AS x;\n`
+  );
 }
 
 /** A partial restore of a schema (or of its tables) needs the schema itself, which pg_restore -n does not create. */
@@ -56,7 +77,20 @@ export function quoteIdentifier(name: string): string {
 interface RestoreContext {
   session: PgSession;
   clients: PgClients;
+  /** Restoring over the live source (RestoreRequest.replace): existing objects may be replaced. */
+  replace: boolean;
   signal?: AbortSignal;
+}
+
+/** Without `replace`, a restore goes into a new database or into objects that do not exist yet: never over data. */
+async function refuseOccupiedTarget(context: RestoreContext, target: string, where: string, selection: PartialSelection): Promise<void> {
+  const out = await runPsql(context.session, context.clients.psql, target, occupiedRelationsSql(selection), { signal: context.signal });
+  const occupied = JSON.parse(out.trim()) as string[];
+  if (occupied.length === 0) return;
+  throw new Error(
+    `${where}: the database already holds ${occupied.join(', ')}${occupied.length === 5 ? ', …' : ''}; ` +
+      'restore into a new (or empty) database, or in place over the source, which replaces them after a pre-restore snapshot',
+  );
 }
 
 /** Whatever consumes the dump stream: pg_restore itself, or pg_restore feeding psql. */
@@ -150,7 +184,8 @@ async function restoreDatabase(
 ): Promise<DatabaseCounts> {
   const { session, clients, signal } = context;
   const where = `${session.label}: ${session.describe(target)}`;
-  await ensureDatabase(session, clients.psql, target);
+  const existed = await ensureDatabase(session, clients.psql, target);
+  if (existed && !context.replace) await refuseOccupiedTarget(context, target, where, selection);
   const loader = await startLoader(context, target, where, selection);
   loader.done.catch(() => undefined);
   loader.stdin.on('error', () => undefined); // the loader is gone: its exit status says why
@@ -321,7 +356,7 @@ export async function restorePostgres(request: RestoreRequest, input: Readable):
       if (maintenance === MAINTENANCE_DATABASES[0]) throw error;
       return clientsForServer(session, MAINTENANCE_DATABASES[0]!, { signal: request.signal });
     });
-    const context: RestoreContext = { session, clients, signal: request.signal };
+    const context: RestoreContext = { session, clients, replace: request.replace === true, signal: request.signal };
     const counted = multi ? await restoreMulti(context, request, reader) : await restoreSingle(context, request, reader, head);
     return toPgStats(counted);
   });

@@ -10,7 +10,7 @@ import { runBackup } from '../../../../src/backup/run-backup.js';
 import { runCommand } from '../../../../src/exec/exec.js';
 import { scanTier } from '../../../../src/observe/scan-tier.js';
 import { POSTGRES_BINARIES, startPostgres, type PostgresServer } from '../../../helpers/postgres-server.js';
-import { describeWithBinaries } from '../../../helpers/services.js';
+import { describeWithBinaries, requireBinary } from '../../../helpers/services.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { createOwner, identity, pgFixture, seedShop } from './fixture.js';
 
@@ -19,7 +19,7 @@ let server: PostgresServer;
 let shop: Record<string, { rows: number; md5: string }>;
 let crm: Record<string, { rows: number; md5: string }>;
 
-describeWithBinaries([...POSTGRES_BINARIES, 'zstd', 'tar', 'bash'], 'postgres multi-database backup', () => {
+describeWithBinaries([...POSTGRES_BINARIES, 'createdb', 'zstd', 'tar', 'bash'], 'postgres multi-database backup', () => {
   beforeAll(async () => {
     server = await startPostgres();
     await createOwner(server, 'app', PASSWORD);
@@ -76,8 +76,8 @@ describeWithBinaries([...POSTGRES_BINARIES, 'zstd', 'tar', 'bash'], 'postgres mu
     await runCommand('bash', ['-o', 'pipefail', '-c', 'mkdir -p "$2" && zstd -d < "$1" | tar -x -C "$2"', 'manual', artifact, out]);
     expect((await readdir(out)).sort()).toEqual(['crm.dump.000000', 'shop.dump.000000']);
     const env = { PGHOST: server.host, PGPORT: String(server.port), PGUSER: 'postgres', PGPASSWORD: server.password };
-    await runCommand('createdb', ['by_hand'], { env });
-    await runCommand('bash', ['-o', 'pipefail', '-c', 'cat "$1"/shop.dump.* | pg_restore -d by_hand', 'manual', out], { env });
+    await runCommand(requireBinary('createdb')!, ['by_hand'], { env });
+    await runCommand('bash', ['-o', 'pipefail', '-c', 'cat "$1"/shop.dump.* | "$2" -d by_hand', 'manual', out, requireBinary('pg_restore')!], { env });
     expect(await server.tableChecksums('by_hand')).toEqual(shop);
   });
 });

@@ -1,6 +1,7 @@
 // PostgreSQL backup → restore against a private cluster: a password-protected (scram) owner role, zstd + age,
 // local storage. Row counts and content checksums must survive; the manual fallback with standard CLIs
 // must give the same data; partial and over-the-original restores; and the password must show up nowhere.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { runCommand } from '../../../../src/exec/exec.js';
 import { scanTier } from '../../../../src/observe/scan-tier.js';
 import { generateAgeKey } from '../../../helpers/age-key.js';
 import { POSTGRES_BINARIES, startPostgres, type PostgresServer } from '../../../helpers/postgres-server.js';
-import { describeWithBinaries } from '../../../helpers/services.js';
+import { describeWithBinaries, requireBinary } from '../../../helpers/services.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { createOwner, identity, pgFixture, seedShop, type PgFixture } from './fixture.js';
 import { strataClientProcesses, type SeenProcess } from './proc-scan.js';
@@ -24,7 +25,7 @@ const ENCODED = encodeURIComponent(PLANTED);
 let server: PostgresServer;
 let original: Record<string, { rows: number; md5: string }>;
 
-describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash'], 'postgres backup round trip', () => {
+describeWithBinaries([...POSTGRES_BINARIES, 'createdb', 'age', 'age-keygen', 'zstd', 'bash'], 'postgres backup round trip', () => {
   beforeAll(async () => {
     server = await startPostgres();
     await createOwner(server, 'app', PLANTED);
@@ -71,22 +72,29 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
   }
 
   it('backs up and restores into a fresh database: same rows, same content; the password is on no argv, env, manifest', async () => {
-    // Watch /proc for the engine's children while the backup runs.
+    // Hold a lock pg_dump must wait for, so its process is certainly alive while /proc is inspected.
+    const locker = spawn(requireBinary('psql')!, ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', 'postgres', '-d', 'shop'], {
+      env: { ...process.env, PGPASSWORD: server.password, PGAPPNAME: 'locker' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const locked = new Promise((resolve) => locker.stdout.once('data', resolve));
+    locker.stdin.write('BEGIN; LOCK TABLE audit.log IN ACCESS EXCLUSIVE MODE; SELECT 1;\n');
+    await locked;
+    const running = backup();
+    running.catch(() => undefined);
     const seen = new Map<number, SeenProcess>();
-    let watching = true;
-    const watcher = (async () => {
-      while (watching) {
-        for (const p of await strataClientProcesses()) seen.set(p.pid, p);
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    })();
-    const { work, key, result, storage, entry } = await backup().finally(() => (watching = false));
-    await watcher;
+    const deadline = Date.now() + 30_000;
+    const names = (): (string | undefined)[] => [...seen.values()].map((p) => p.argv[0]!.split('/').pop());
+    while (Date.now() < deadline && !(names().includes('pg_dump') && names().includes('psql'))) {
+      for (const p of await strataClientProcesses()) seen.set(p.pid, p);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    locker.stdin.end('COMMIT;\n');
+    const { work, key, result, storage, entry } = await running;
     const passfiles = [...seen.values()].flatMap((p) => p.env.filter((e) => e.startsWith('PGPASSFILE=')).map((e) => e.slice('PGPASSFILE='.length)));
     // The check cannot pass vacuously: pg_dump and the snapshot-holding psql were caught running.
-    const names = [...seen.values()].map((p) => p.argv[0]!.split('/').pop());
-    expect(names).toContain('pg_dump');
-    expect(names).toContain('psql');
+    expect(names()).toContain('pg_dump');
+    expect(names()).toContain('psql');
     for (const p of seen.values()) {
       const text = [...p.argv, ...p.env].join('\n');
       expect(text).not.toContain(PLANTED);
@@ -123,10 +131,10 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
     const dump = join(work, 'db.dump');
     await runCommand('bash', ['-o', 'pipefail', '-c', 'age -d -i "$1" "$2" | zstd -d > "$3"', 'manual', key.identityFile, artifact, dump]);
     const env = { PGHOST: server.host, PGPORT: String(server.port), PGUSER: 'postgres', PGPASSWORD: server.password };
-    await runCommand('createdb', ['manual'], { env });
-    await runCommand('pg_restore', ['-d', 'manual', dump], { env });
+    await runCommand(requireBinary('createdb')!, ['manual'], { env });
+    await runCommand(requireBinary('pg_restore')!, ['-d', 'manual', dump], { env });
     expect(await server.tableChecksums('manual')).toEqual(original);
-    const list = await runCommand('pg_restore', ['-l', dump]);
+    const list = await runCommand(requireBinary('pg_restore')!, ['-l', dump]);
     expect(list.stdout).toMatch(/dbname: shop/);
   });
 
@@ -134,7 +142,7 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
     const { work, key, entry, storage } = await sharedBackup();
     const policy = pgFixture({ storageRoot: work, source: { url: appUrl('shop') } }).policy;
     const restore = (only: string[] | undefined) =>
-      restoreBackup({ entry, storage, policy, target: appUrl('live'), identityFile: key.identityFile, resolveSecret: identity, ...(only ? { only } : {}) });
+      restoreBackup({ entry, storage, policy, target: appUrl('live'), identityFile: key.identityFile, resolveSecret: identity, replace: true, ...(only ? { only } : {}) });
     await restore(undefined);
     // Damage: lose and change orders, add a log line, rename a customer.
     await server.psql(
@@ -160,8 +168,12 @@ describeWithBinaries([...POSTGRES_BINARIES, 'age', 'age-keygen', 'zstd', 'bash']
   it('restores the whole backup over the original with --clean --if-exists, all or nothing', async () => {
     const { work, key, entry, storage } = await sharedBackup();
     const policy = pgFixture({ storageRoot: work, source: { url: appUrl('shop') } }).policy;
-    const restore = () => restoreBackup({ entry, storage, policy, target: appUrl('clobber'), identityFile: key.identityFile, resolveSecret: identity });
-    await restore();
+    const restore = (replace = true) => restoreBackup({ entry, storage, policy, target: appUrl('clobber'), identityFile: key.identityFile, resolveSecret: identity, replace });
+    await restore(false); // a new database
+    // Without `replace` (an alternate target, not the live source), a database holding the tables is refused.
+    await expect(restore(false)).rejects.toThrow(
+      /127\.0\.0\.1:\d+\/clobber: the database already holds Odd Schema\.Line Items, audit\.log, public\.big_orders, public\.customers, public\.orders, …; restore into a new/,
+    );
     await server.psql(`DROP TABLE audit.log; TRUNCATE public.orders; CREATE TABLE public.extra (x int); INSERT INTO public.extra VALUES (1);`, 'clobber');
     const result = await restore();
     expect(result.stats).toEqual(expectedStats(original));
