@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, pipeline, type Readable, type Duplex } from 'node:stream';
+import { pipeline, type Readable, type Duplex } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createGzip } from 'node:zlib';
 import type { ManifestCodecs } from '../model/manifest.js';
 import { createProcessStage, type Command } from './process-stage.js';
@@ -24,9 +24,10 @@ export interface StageOptions {
 
 /** Join stages into one readable; any failure destroys every stage and errors the returned stream. */
 export function chainStreams(source: Readable, stages: Duplex[]): Readable {
-  const out = new PassThrough();
-  pipeline([source, ...stages, out], () => undefined);
-  return out;
+  if (stages.length === 0) return source;
+  // pipeline() destroys every stream, the last one included, with the first error: the consumer of the
+  // returned (last) stage sees it.
+  return pipeline([source, ...stages] as unknown as [Readable, ...Duplex[]], () => undefined) as unknown as Readable;
 }
 
 function zstdCommand(level: number): Command {

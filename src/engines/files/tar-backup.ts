@@ -3,7 +3,7 @@
 // recreates /restore/srv/uploads/…; modes, mtimes, owners and symlinks (never followed) are kept.
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PassThrough, pipeline } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { FilesSource } from '../../generated/policy.js';
 import type { BackupRequest, EngineBackup } from '../engine.js';
 import type { SourceStats } from '../../model/manifest.js';
@@ -64,20 +64,13 @@ export async function backupFiles(request: BackupRequest): Promise<EngineBackup>
   });
 
   // The stream errors (never ends cleanly) when the archive is incomplete; errors name the source.
-  const stream = new PassThrough({ highWaterMark: 1 << 20 });
-  const done = new Promise<SourceStats>((resolveDone, rejectDone) => {
-    pipeline(tar, stream, (error) => {
-      if (error) {
-        rejectDone(error);
-        return;
-      }
-      const result = toSourceStats(stats);
-      if (skipped > 0) result.skipped = skipped;
-      resolveDone(result);
-    });
+  const done = finished(tar).then(() => {
+    const result = toSourceStats(stats);
+    if (skipped > 0) result.skipped = skipped;
+    return result;
   });
   // Consumers await `done`; this guard keeps an unobserved rejection from crashing the process.
   done.catch(() => undefined);
   request.signal?.addEventListener('abort', () => tar.destroy(new Error('backup aborted')), { once: true });
-  return { stream, done };
+  return { stream: tar, done };
 }
