@@ -73,7 +73,7 @@ categories:
       ['restore', 'web', '--to', join(root, 'restored')],
     ];
     for (const args of commands) outputs.push(await runCli(args, env));
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
@@ -85,9 +85,9 @@ categories:
     // listr2 progress is silenced here; its lines are built from the same action descriptions as the plan text.
     expect(apply.stderr).toContain('> backup   web/site');
     expect(apply.stderr).toMatch(/Apply (complete|failed)/);
-    // The redis/postgres engines cannot run yet: the job fails loudly, naming the engine, not the URL.
+    // Both database sources point at a closed port: the job fails loudly, naming host:port, never the password.
     expect(outputs[8]!.code).toBe(1);
-    expect(outputs[8]!.stderr).toMatch(/redis engine is not implemented yet|postgres engine is not implemented yet/);
+    expect(outputs[8]!.stderr).toMatch(/127\.0\.0\.1:1/);
   });
 
   it('keeps the secrets out of every output', () => {
