@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { FilesSource } from '../../generated/policy.js';
 import type { BackupRequest, EngineBackup } from '../engine.js';
-import type { SourceStats } from '../../model/manifest.js';
 import { countEntry, emptyFileStats, toSourceStats } from './file-stats.js';
 import { createEntryFilter } from './path-filter.js';
 import { packTree } from './tar-pack.js';
