@@ -3,7 +3,6 @@
 // writes through a symlink (one from the archive or one already in the target) are refused with an
 // error; nothing is silently stripped. Modes, mtimes and symlink targets are restored exactly.
 import { chmod, lutimes, mkdir, utimes } from 'node:fs/promises';
-import { lstatSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract, type ReadEntry } from 'tar';
@@ -21,12 +20,14 @@ interface DeferredMeta {
 
 class UnsafeArchiveError extends Error {}
 
-/** Refuses entries that could write outside `target`. Tracks symlinks seen so far in the archive. */
+/**
+ * Refuses entries that could write outside the target: absolute paths, `..` segments, hard links that
+ * leave the archive, and writes through a symlink that the archive itself created. Directory symlinks
+ * that already exist in the target are the host's own layout (e.g. /srv -> /data/srv on an in-place
+ * restore) and are followed, as GNU tar does.
+ */
 class PathGuard {
   private readonly symlinks = new Set<string>();
-  private readonly knownDirs = new Set<string>();
-
-  constructor(private readonly target: string) {}
 
   check(entry: ReadEntry): void {
     const name = stripTrailingSlash(entry.path);
@@ -37,12 +38,8 @@ class PathGuard {
       this.checkAncestors(link, link.split('/').length + 1);
     }
     this.checkAncestors(name, name.split('/').length);
-    if (entry.type === 'SymbolicLink') {
-      this.symlinks.add(name);
-      this.knownDirs.delete(name);
-    } else {
-      this.symlinks.delete(name);
-    }
+    if (entry.type === 'SymbolicLink') this.symlinks.add(name);
+    else this.symlinks.delete(name);
   }
 
   private checkName(name: string, what: string): void {
@@ -54,27 +51,14 @@ class PathGuard {
     }
   }
 
-  /** Every proper ancestor of `name` must be a real directory, never a symlink. */
+  /** No proper ancestor of `name` (the first `depth - 1` components) may be a symlink from this archive. */
   private checkAncestors(name: string, depth: number): void {
     const parts = name.split('/');
-    for (let i = 1; i < Math.min(parts.length, depth); i += 1) {
+    for (let i = 1; i < Math.min(parts.length + 1, depth); i += 1) {
       const prefix = parts.slice(0, i).join('/');
       if (this.symlinks.has(prefix)) {
         throw new UnsafeArchiveError(`refusing archive entry "${name}": it would be written through the symlink "${prefix}"`);
       }
-      if (this.knownDirs.has(prefix)) continue;
-      let info;
-      try {
-        info = lstatSync(join(this.target, prefix));
-      } catch {
-        continue; // not there yet: tar creates it as a directory
-      }
-      const isLink = info.isSymbolicLink();
-      const isDir = info.isDirectory();
-      if (isLink) {
-        throw new UnsafeArchiveError(`refusing archive entry "${name}": "${prefix}" is a symlink in the restore target`);
-      }
-      if (isDir) this.knownDirs.add(prefix);
     }
   }
 }
@@ -86,7 +70,7 @@ function stripTrailingSlash(path: string): string {
 export async function restoreFiles(request: RestoreRequest, input: Readable): Promise<SourceStats> {
   const target = resolve(request.target);
   await mkdir(target, { recursive: true });
-  const guard = new PathGuard(target);
+  const guard = new PathGuard();
   const selected = createOnlyMatcher(request.only);
   const stats = emptyFileStats();
   const dirs: DeferredMeta[] = [];

@@ -62,17 +62,31 @@ describe('files restore safety', () => {
     expect(await readdir(outside)).toEqual([]);
   });
 
-  it('refuses a file written through a symlink already in the target', async () => {
+  it('follows a directory symlink that already exists in the target (the host layout), like GNU tar', async () => {
     const work = await makeTempDir();
     const target = join(work, 'target');
-    const outside = join(work, 'outside');
-    await mkdir(outside);
+    const data = join(work, 'data-volume');
+    await mkdir(data);
     await mkdir(target);
-    await symlink(outside, join(target, 'dir'));
-    await expect(restoreCrafted([{ path: 'dir/pwned', type: 'File', content: 'pwned' }], target)).rejects.toThrow(
-      /"dir" is a symlink in the restore target/,
-    );
-    expect(await readdir(outside)).toEqual([]);
+    await symlink(data, join(target, 'srv'));
+    await restoreCrafted([{ path: 'srv/uploads/file.txt', type: 'File', content: 'restored' }], target);
+    expect(await readFile(join(data, 'uploads/file.txt'), 'utf8')).toBe('restored');
+  });
+
+  it('refuses a hard link through a symlink from the archive', async () => {
+    const work = await makeTempDir();
+    const target = join(work, 'target');
+    await writeFile(join(work, 'secret'), 'secret');
+    await expect(
+      restoreCrafted(
+        [
+          { path: 'link', type: 'SymbolicLink', linkpath: work },
+          { path: 'h', type: 'Link', linkpath: 'link/secret' },
+        ],
+        target,
+      ),
+    ).rejects.toThrow(/written through the symlink "link"/);
+    expect(await exists(join(target, 'h'))).toBe(false);
   });
 
   it('refuses hard links that leave the archive', async () => {
