@@ -344,7 +344,7 @@ export interface S3Storage {
    */
   checksums?: 'when_supported' | 'when_required';
   /**
-   * Multipart upload part size in MiB (default 16, so one backup may reach 160 GB; raise it for bigger ones). Memory use is about (queue_size + 2) parts.
+   * Multipart upload part size in MiB (default 8). S3 allows 10 000 parts, so one backup artifact may reach part_size_mb × 10 000 (80 GiB by default): raise it for bigger backups. Memory use is about (queue_size + 2) parts.
    */
   part_size_mb?: number;
   /**

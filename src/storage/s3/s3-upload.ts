@@ -69,6 +69,14 @@ export async function uploadStream(request: UploadRequest): Promise<{ bytes: num
     // lib-storage aborts the multipart upload itself, unless that request failed too: make sure.
     await abortUploadsOfKey(client, bucket, key).catch(() => undefined);
     if (failure) throw toOperationError(failure.operation, bucket, key, failure.error);
+    if (/Exceeded \d+ parts/.test((error as Error).message)) {
+      const limit = (request.partSize * 10_000) / 1024 ** 3;
+      throw new Error(
+        `S3 upload of s3://${bucket}/${key} failed: the object is larger than ${request.partSize / 1024 ** 2} MiB × 10 000 parts (${limit.toFixed(0)} GiB), ` +
+          'the most one multipart upload can hold with this part size; raise part_size_mb of the tier',
+        { cause: error },
+      );
+    }
     if (hasSdkMetadata(error)) throw toOperationError('upload', bucket, key, error);
     throw error; // the source stream failed (engine, compressor …): its own message is the useful one
   }

@@ -38,7 +38,7 @@ describe('S3 tier options', () => {
   it('sizes parts from the config, growing them for known sizes beyond 10 000 parts', () => {
     const options = s3OptionsFromTier(s3tier({ part_size_mb: 64, queue_size: 8 }), resolveSecret);
     expect([options.partSize, options.queueSize]).toEqual([64 * MIB, 8]);
-    expect(s3OptionsFromTier(s3tier({}), resolveSecret).partSize).toBe(16 * MIB);
+    expect(s3OptionsFromTier(s3tier({}), resolveSecret).partSize).toBe(8 * MIB);
     expect(partSizeFor(16 * MIB, undefined)).toBe(16 * MIB);
     expect(partSizeFor(16 * MIB, 100 * MIB)).toBe(16 * MIB);
     expect(partSizeFor(16 * MIB, 1024 * 1024 * MIB)).toBe(105 * MIB); // 1 TiB / 10 000, rounded up to whole MiB
