@@ -96,7 +96,7 @@ const startClock = () => {
   started = process.hrtime.bigint();
   cpuStart = process.cpuUsage();
 };
-let bytes = 0;
+let bytes;
 let extra = {};
 switch (mode) {
   case 'strata-backup': {
