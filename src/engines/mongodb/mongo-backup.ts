@@ -42,6 +42,8 @@ export function mongodbSourceOf(request: Pick<BackupRequest, 'name' | 'source'>)
 /** The source URI with `${env:…}` / `${file:…}` references resolved. */
 export function resolveSourceUri(request: Pick<BackupRequest, 'name' | 'source' | 'resolveSecret'>): string {
   const source = mongodbSourceOf(request);
+  // A policy that no longer declares the source (a fresh host restoring from the catalogue) has no URI.
+  if (typeof source.uri !== 'string' || source.uri === '') throw new Error(`mongodb source "${request.name}" has no uri in the policy`);
   return source.uri.includes('${') ? request.resolveSecret(source.uri) : source.uri;
 }
 
