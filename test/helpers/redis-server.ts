@@ -7,12 +7,19 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { RedisSource } from '../../src/generated/policy.js';
 import type { ResolvedCategory, ResolvedDataRef, ResolvedPolicy } from '../../src/model/policy-model.js';
-import { connectClient } from '../../src/engines/redis/redis-client.js';
 import { startScratchServer, type ScratchServer } from '../../src/engines/redis/scratch-server.js';
 import { LocalStorage } from '../../src/storage/local/local-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
 
 export const REDIS_BINARIES = ['redis-server', 'redis-cli', 'redis-check-rdb'];
+
+/** An ioredis client: tests check Strata's own RESP client against an independent one. */
+export async function connectIoredis(server: Pick<ScratchServer, 'port' | 'password'>, db = 0): Promise<Redis> {
+  const client = new Redis({ host: '127.0.0.1', port: server.port, password: server.password, db, lazyConnect: true, retryStrategy: () => null, disableClientInfo: true });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
 
 export interface TestRedis extends ScratchServer {
   /** A connected client on database `db`; closed by stop(). */
@@ -26,6 +33,7 @@ export interface TestRedisOptions {
   /** Directory to run in; a fresh temp dir (removed on stop) by default. */
   dir?: string;
   dbfilename?: string;
+  configVia?: 'file' | 'stdin';
 }
 
 export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
@@ -36,12 +44,13 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     // Tests run with the server's default diskless delay unless they say otherwise.
     config: options.config,
     dbfilename: options.dbfilename,
+    configVia: options.configVia,
   });
   const clients: Redis[] = [];
   return {
     ...server,
     async client(db = 0) {
-      const client = await connectClient(server.endpoint, { db });
+      const client = await connectIoredis(server, db);
       clients.push(client);
       return client;
     },

@@ -1,13 +1,13 @@
 // Copy keys between two servers with DUMP + PTTL / RESTORE … REPLACE, pipelined in batches: how an
 // RDB reaches a redis:// target (a scratch redis-server loads the RDB, then its keys are copied).
-import type { Redis } from 'ioredis';
 import type { DbMapper } from './db-map.js';
 import type { KeyPredicate } from './key-pattern.js';
-import { explainRestoreError } from './logical-restore.js';
-import { quoteKey } from './logical-backup.js';
-import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
-
-const BATCH = 1000;
+import { parseScanReply, quoteKey, scanCommand } from './logical-backup.js';
+import { explainRestoreError } from './restore-errors.js';
+import type { RespClient } from './resp-client.js';
+import { RespBuilder } from './resp-encode.js';
+import { RespError } from './resp-reply.js';
+import { endpointError } from './redis-url.js';
 
 export interface CopyCounts {
   keys: number;
@@ -16,9 +16,8 @@ export interface CopyCounts {
 }
 
 export async function copyKeys(
-  from: Redis,
-  to: Redis,
-  target: RedisEndpoint,
+  from: RespClient,
+  to: RespClient,
   dbs: readonly number[],
   mapDb: DbMapper,
   filter: KeyPredicate | undefined,
@@ -31,28 +30,28 @@ export async function copyKeys(
     let cursor = '0';
     do {
       if (signal?.aborted) throw new Error('restore aborted');
-      const [next, found] = (await from.callBuffer('SCAN', cursor, 'COUNT', BATCH)) as [Buffer, Buffer[]];
-      cursor = next.toString('latin1');
-      const keys = filter ? found.filter(filter) : found;
+      const scan = parseScanReply(from.endpoint, (await from.pipeline([scanCommand(cursor, undefined)]))[0]!);
+      cursor = scan.cursor;
+      const keys = filter ? scan.keys.filter(filter) : scan.keys;
       if (keys.length === 0) continue;
-      const read = from.pipeline();
-      for (const key of keys) read.dumpBuffer(key).pttl(key);
-      const dumped = (await read.exec()) ?? [];
-      const write = to.pipeline();
+      const read = new RespBuilder();
+      for (const key of keys) read.command(['DUMP', key]).command(['PTTL', key]);
+      const dumped = await from.pipelineRaw(read.take(), keys.length * 2);
+      const write = new RespBuilder();
       const written: Buffer[] = [];
       keys.forEach((key, i) => {
-        const [, payload] = dumped[2 * i] ?? [];
-        const [, ttl] = dumped[2 * i + 1] ?? [];
+        const payload = dumped[2 * i];
+        const ttl = dumped[2 * i + 1];
         if (!Buffer.isBuffer(payload) || typeof ttl !== 'number' || ttl === -2) return; // expired meanwhile
-        write.callBuffer('RESTORE', key, ttl > 0 ? ttl : 0, payload, 'REPLACE');
+        write.command(['RESTORE', key, ttl > 0 ? ttl : 0, payload, 'REPLACE']);
         written.push(key);
         counts.keys += 1;
         counts.bytes += payload.length;
         if (ttl > 0) counts.expires += 1;
       });
-      const results = (await write.exec()) ?? [];
-      results.forEach(([error], i) => {
-        if (error) throw endpointError(target, `RESTORE of key ${quoteKey(written[i]!)} failed: ${explainRestoreError(messageOf(error))}`);
+      const results = await to.pipelineRaw(write.take(), written.length);
+      results.forEach((reply, i) => {
+        if (reply instanceof RespError) throw endpointError(to.endpoint, `RESTORE of key ${quoteKey(written[i]!)} failed: ${explainRestoreError(reply.message)}`);
       });
     } while (cursor !== '0');
   }

@@ -4,8 +4,8 @@
 // which `redis-cli --pipe` loads into any Redis ≥ 5. TTLs are absolute (ABSTTL, unix ms), so a key
 // restored after its expiry time is not resurrected (as when redis-server loads an RDB).
 // Works where SYNC is forbidden (managed Redis). Not a point-in-time snapshot: keys are read one
-// batch at a time while the server keeps serving writes.
-import type { Redis } from 'ioredis';
+// batch at a time while the server keeps serving writes. SCAN may return a key twice; it is then
+// written twice (the second RESTORE … REPLACE wins) and counted twice.
 import type { RedisSource } from '../../generated/policy.js';
 import type { SourceStats } from '../../model/manifest.js';
 import type { BackupRequest, EngineBackup } from '../engine.js';
@@ -13,8 +13,9 @@ import { GeneratorReadable } from './generator-readable.js';
 import { digestSample, KeySampler } from './key-sample.js';
 import { createKeyFilter, type KeyPredicate } from './key-pattern.js';
 import { parseKeyspace } from './keyspace.js';
-import { closeClient, connectClient } from './redis-client.js';
-import { encodeCommand, encodeCommandParts } from './resp-encode.js';
+import { RespClient } from './resp-client.js';
+import { RespBuilder } from './resp-encode.js';
+import { RespError, type RespReply } from './resp-reply.js';
 import { offerDump } from './rdb-value.js';
 import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 
@@ -28,107 +29,108 @@ export interface LogicalStats {
   vanished: number;
 }
 
+export function quoteKey(key: Buffer): string {
+  const text = key.toString('utf8');
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
+export function replyText(reply: RespReply): string {
+  return Buffer.isBuffer(reply) ? reply.toString('utf8') : String(reply);
+}
+
 /** Which databases a logical backup reads: the source's db, else the URL's, else every non-empty one. */
-async function databasesToRead(client: Redis, source: RedisSource, endpoint: RedisEndpoint): Promise<number[]> {
+async function databasesToRead(client: RespClient, source: RedisSource, endpoint: RedisEndpoint): Promise<number[]> {
   if (source.db !== undefined) return [source.db];
   if (endpoint.db !== undefined) return [endpoint.db];
-  const keyspace = parseKeyspace(await client.info('keyspace'));
+  const keyspace = parseKeyspace(replyText(await client.ok(['INFO', 'keyspace'])));
   return [...keyspace.keys()].sort((a, b) => a - b);
 }
 
 /** With exactly one include pattern the server filters (SCAN MATCH); other patterns are applied here. */
-function scanArgs(include: readonly string[]): (string | number)[] {
-  return include.length === 1 ? ['MATCH', include[0]!, 'COUNT', SCAN_COUNT] : ['COUNT', SCAN_COUNT];
+export function scanCommand(cursor: string, match: string | undefined): string[] {
+  return match === undefined ? ['SCAN', cursor, 'COUNT', String(SCAN_COUNT)] : ['SCAN', cursor, 'MATCH', match, 'COUNT', String(SCAN_COUNT)];
 }
 
-async function* dumpDatabases(
-  client: Redis,
-  endpoint: RedisEndpoint,
-  dbs: number[],
-  include: readonly string[],
-  filter: KeyPredicate | undefined,
-  stats: LogicalStats,
-  sampler: KeySampler,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<Buffer> {
-  const args = scanArgs(include);
-  for (const db of dbs) {
+export function parseScanReply(endpoint: RedisEndpoint, reply: RespReply): { cursor: string; keys: Buffer[] } {
+  if (reply instanceof RespError) throw endpointError(endpoint, `SCAN failed: ${reply.message}`);
+  if (!Array.isArray(reply) || reply.length !== 2 || !Buffer.isBuffer(reply[0]) || !Array.isArray(reply[1])) {
+    throw endpointError(endpoint, 'unexpected reply to SCAN');
+  }
+  return { cursor: reply[0].toString('latin1'), keys: reply[1] as Buffer[] };
+}
+
+interface DumpPlan {
+  client: RespClient;
+  endpoint: RedisEndpoint;
+  dbs: number[];
+  match: string | undefined;
+  filter: KeyPredicate | undefined;
+  stats: LogicalStats;
+  sampler: KeySampler;
+  signal: AbortSignal | undefined;
+}
+
+async function* dumpDatabases(plan: DumpPlan): AsyncGenerator<Buffer> {
+  const { client, endpoint } = plan;
+  const out = new RespBuilder(1 << 20);
+  for (const db of plan.dbs) {
     await client.select(db);
-    yield encodeCommand(['SELECT', db]);
-    const scanFrom = (cursor: string): Promise<[Buffer, Buffer[]]> => {
-      const next = client.callBuffer('SCAN', cursor, ...args) as Promise<[Buffer, Buffer[]]>;
-      next.catch(() => undefined); // a prefetched SCAN may fail while a batch is pending: it is awaited later
-      return next;
-    };
-    let scan = scanFrom('0');
+    out.command(['SELECT', db]);
+    let scan = (await client.pipeline([scanCommand('0', plan.match)]))[0]!;
     for (;;) {
-      if (signal?.aborted) throw new Error('backup aborted');
-      const [cursorBuffer, found] = await scan;
-      const cursor = cursorBuffer.toString('latin1');
-      const keys = filter ? found.filter(filter) : found;
-      let batch: Promise<[Error | null, unknown][] | null> | undefined;
-      if (keys.length > 0) {
-        const pipeline = client.pipeline();
-        for (const key of keys) pipeline.dumpBuffer(key).pttl(key);
-        batch = pipeline.exec();
-      }
-      // The next SCAN goes on the wire right behind the DUMPs: one round trip per batch, not two.
-      if (cursor !== '0') scan = scanFrom(cursor);
-      if (batch) yield encodeBatch(endpoint, db, keys, await batch, stats, sampler);
+      if (plan.signal?.aborted) throw new Error('backup aborted');
+      const { cursor, keys: found } = parseScanReply(endpoint, scan);
+      const keys = plan.filter ? found.filter(plan.filter) : found;
+      // DUMPs and the next SCAN go on the wire together: one round trip per batch.
+      const request = new RespBuilder();
+      for (const key of keys) request.command(['DUMP', key]).command(['PTTL', key]);
+      if (cursor !== '0') request.command(scanCommand(cursor, plan.match));
+      const replies = await client.pipelineRaw(request.take(), keys.length * 2 + (cursor !== '0' ? 1 : 0));
+      encodeBatch(plan, db, keys, replies, out);
+      if (out.size >= 1 << 20) yield out.take();
       if (cursor === '0') break;
+      scan = replies[replies.length - 1]!;
     }
   }
+  if (out.size > 0) yield out.take();
 }
 
-function encodeBatch(
-  endpoint: RedisEndpoint,
-  db: number,
-  keys: Buffer[],
-  results: [Error | null, unknown][] | null,
-  stats: LogicalStats,
-  sampler: KeySampler,
-): Buffer {
-  if (!results) throw endpointError(endpoint, 'the DUMP pipeline was aborted');
+function encodeBatch(plan: DumpPlan, db: number, keys: Buffer[], replies: RespReply[], out: RespBuilder): void {
+  const { stats } = plan;
   const now = Date.now();
-  const parts: Buffer[] = [];
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i]!;
-    const [dumpError, payload] = results[2 * i]!;
-    const [ttlError, ttl] = results[2 * i + 1]!;
-    const error = dumpError ?? ttlError;
-    if (error) throw endpointError(endpoint, `DUMP of key ${quoteKey(key)} in db ${db} failed: ${messageOf(error)}`);
+    const payload = replies[2 * i];
+    const ttl = replies[2 * i + 1];
+    const error = payload instanceof RespError ? payload : ttl instanceof RespError ? ttl : undefined;
+    if (error) throw endpointError(plan.endpoint, `DUMP of key ${quoteKey(key)} in db ${db} failed: ${error.message}`);
     if (!Buffer.isBuffer(payload) || typeof ttl !== 'number' || ttl === -2) {
       stats.vanished += 1;
       continue;
     }
     const expireAt = ttl > 0 ? now + ttl : 0;
-    const args = expireAt > 0 ? ['RESTORE', key, expireAt, payload, 'REPLACE', 'ABSTTL'] : ['RESTORE', key, 0, payload, 'REPLACE'];
-    parts.push(...encodeCommandParts(args));
+    if (expireAt > 0) out.command(['RESTORE', key, expireAt, payload, 'REPLACE', 'ABSTTL']);
+    else out.command(['RESTORE', key, 0, payload, 'REPLACE']);
     stats.keys += 1;
     stats.bytes += payload.length;
     if (expireAt > 0) stats.expires += 1;
-    offerDump(sampler, db, key, expireAt === 0, payload);
+    offerDump(plan.sampler, db, key, expireAt === 0, payload);
   }
-  return Buffer.concat(parts);
-}
-
-export function quoteKey(key: Buffer): string {
-  const text = key.toString('utf8');
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
 export async function backupLogical(request: BackupRequest, source: RedisSource, endpoint: RedisEndpoint): Promise<EngineBackup> {
   const include = [...(source.include ?? []), ...(request.data.include ?? [])];
   const exclude = [...(source.exclude ?? []), ...(request.data.exclude ?? [])];
   // Several include patterns cannot go into one SCAN MATCH: all of them are then checked here.
+  const match = include.length === 1 ? include[0] : undefined;
   const filter = include.length > 1 ? createKeyFilter(include, exclude) : createKeyFilter([], exclude);
-  const client = await connectClient(endpoint);
+  const client = await RespClient.connect(endpoint, { signal: request.signal });
   let dbs: number[];
   try {
     dbs = await databasesToRead(client, source, endpoint);
   } catch (error) {
-    await closeClient(client);
-    throw endpointError(endpoint, `cannot list the databases: ${messageOf(error)}`, error);
+    client.close();
+    throw error;
   }
   const stats: LogicalStats = { keys: 0, expires: 0, bytes: 0, vanished: 0 };
   const sampler = new KeySampler();
@@ -141,15 +143,14 @@ export async function backupLogical(request: BackupRequest, source: RedisSource,
   done.catch(() => undefined);
 
   async function* generate(): AsyncGenerator<Buffer> {
-    let failed: Error | undefined;
     try {
-      yield* dumpDatabases(client, endpoint, dbs, include, filter, stats, sampler, request.signal);
+      yield* dumpDatabases({ client, endpoint, dbs, match, filter, stats, sampler, signal: request.signal });
     } catch (error) {
-      failed = messageOf(error).startsWith('redis at ') ? (error as Error) : endpointError(endpoint, messageOf(error), error);
+      const failed = messageOf(error).startsWith('redis at ') ? (error as Error) : endpointError(endpoint, messageOf(error), error);
+      rejectDone(failed);
       throw failed;
     } finally {
-      await closeClient(client);
-      if (failed) rejectDone(failed);
+      client.close();
     }
     const result: SourceStats = { keys: stats.keys, expires: stats.expires, bytes: stats.bytes, sample_digest: digestSample(sampler.sample) };
     if (stats.vanished > 0) result.vanished = stats.vanished;

@@ -2,7 +2,6 @@
 // pipelined batches, filtered by --only key patterns, keeping absolute TTLs. Only SELECT and RESTORE
 // are accepted from the artifact, so a tampered file cannot run arbitrary commands on the target.
 // Keys whose TTL ran out since the backup are skipped and counted as `expired`.
-import type { Redis } from 'ioredis';
 import type { Readable } from 'node:stream';
 import type { SourceStats } from '../../model/manifest.js';
 import { createDbMapper } from './db-map.js';
@@ -10,96 +9,71 @@ import { KeySampler } from './key-sample.js';
 import { createKeyFilter } from './key-pattern.js';
 import { quoteKey } from './logical-backup.js';
 import { offerDump } from './rdb-value.js';
-import { connectClient, closeClient } from './redis-client.js';
+import { explainRestoreError } from './restore-errors.js';
+import { RespClient } from './resp-client.js';
 import { RespCommandReader, RespStreamError } from './resp-command-reader.js';
+import { RespBuilder } from './resp-encode.js';
+import { RespError } from './resp-reply.js';
 import { digestFromServer } from './sample-read.js';
 import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 
 const BATCH_COMMANDS = 1000;
 const BATCH_BYTES = 8 << 20;
 
-export interface RestoreCounts {
-  keys: number;
-  expires: number;
-  expired: number;
-  bytes: number;
-}
+class Batch {
+  private builder = new RespBuilder(1 << 20);
+  /** Key of each queued command (undefined for SELECT), to name it in errors. */
+  private keys: (Buffer | undefined)[] = [];
 
-/** Explain the errors a RESTORE commonly meets. */
-export function explainRestoreError(message: string): string {
-  if (/payload version or checksum/i.test(message)) {
-    return `${message} (the target runs an older Redis than the one the backup came from: DUMP payloads only load into the same or a newer version)`;
-  }
-  return message;
-}
-
-class Batcher {
-  private pipeline;
-  private commands = 0;
-  private bytes = 0;
-  private keys: Buffer[] = [];
-
-  constructor(
-    private readonly client: Redis,
-    private readonly endpoint: RedisEndpoint,
-  ) {
-    this.pipeline = client.pipeline();
-  }
+  constructor(private readonly client: RespClient) {}
 
   select(db: number): void {
-    this.pipeline.select(db);
-    this.keys.push(Buffer.alloc(0));
-    this.commands += 1;
+    this.builder.command(['SELECT', db]);
+    this.keys.push(undefined);
   }
 
   restore(key: Buffer, ttl: Buffer, payload: Buffer, absolute: boolean): void {
-    const args: (Buffer | string)[] = [key, ttl, payload, 'REPLACE'];
-    if (absolute) args.push('ABSTTL');
-    this.pipeline.callBuffer('RESTORE', ...args);
+    this.builder.command(absolute ? ['RESTORE', key, ttl, payload, 'REPLACE', 'ABSTTL'] : ['RESTORE', key, ttl, payload, 'REPLACE']);
     this.keys.push(key);
-    this.commands += 1;
-    this.bytes += payload.length;
   }
 
   get full(): boolean {
-    return this.commands >= BATCH_COMMANDS || this.bytes >= BATCH_BYTES;
+    return this.keys.length >= BATCH_COMMANDS || this.builder.size >= BATCH_BYTES;
   }
 
   async flush(): Promise<void> {
-    if (this.commands === 0) return;
-    const results = await this.pipeline.exec();
-    if (!results) throw endpointError(this.endpoint, 'the RESTORE pipeline was aborted');
-    results.forEach(([error], i) => {
-      if (error) throw endpointError(this.endpoint, `RESTORE of key ${quoteKey(this.keys[i]!)} failed: ${explainRestoreError(messageOf(error))}`);
-    });
-    this.pipeline = this.client.pipeline();
-    this.commands = 0;
-    this.bytes = 0;
+    if (this.keys.length === 0) return;
+    const keys = this.keys;
     this.keys = [];
+    const replies = await this.client.pipelineRaw(this.builder.take(), keys.length);
+    replies.forEach((reply, i) => {
+      if (!(reply instanceof RespError)) return;
+      const key = keys[i];
+      throw endpointError(this.client.endpoint, `${key ? `RESTORE of key ${quoteKey(key)}` : 'SELECT'} failed: ${explainRestoreError(reply.message)}`);
+    });
   }
 }
 
 export async function restoreLogical(input: Readable, target: RedisEndpoint, only: string[] | undefined, signal?: AbortSignal): Promise<SourceStats> {
-  const client = await connectClient(target);
+  const client = await RespClient.connect(target, { signal });
   try {
     return await replay(client, input, target, only, signal);
   } catch (error) {
     input.destroy();
-    if (messageOf(error).startsWith('redis at ')) throw error;
-    if (error instanceof RespStreamError) throw error;
+    if (error instanceof RespStreamError || messageOf(error).startsWith('redis at ')) throw error;
     throw endpointError(target, messageOf(error), error);
   } finally {
-    await closeClient(client);
+    client.close();
   }
 }
 
-async function replay(client: Redis, input: Readable, target: RedisEndpoint, only: string[] | undefined, signal?: AbortSignal): Promise<SourceStats> {
+async function replay(client: RespClient, input: Readable, target: RedisEndpoint, only: string[] | undefined, signal?: AbortSignal): Promise<SourceStats> {
   const reader = new RespCommandReader();
   const selected = createKeyFilter(only ?? []);
   const mapDb = createDbMapper(target.db);
   const sampler = new KeySampler();
-  const batch = new Batcher(client, target);
-  const counts: RestoreCounts = { keys: 0, expires: 0, expired: 0, bytes: 0 };
+  const batch = new Batch(client);
+  const counts = { keys: 0, expires: 0, expired: 0, bytes: 0 };
   let db = 0;
   let selectedDb: number | undefined;
   for await (const chunk of input as AsyncIterable<Buffer>) {
@@ -108,7 +82,7 @@ async function replay(client: Redis, input: Readable, target: RedisEndpoint, onl
       const name = args[0]?.toString('latin1').toUpperCase();
       if (name === 'SELECT' && args.length === 2) {
         db = Number(args[1]!.toString('latin1'));
-        if (!Number.isInteger(db) || db < 0) throw new RespStreamError(`bad SELECT in the backup stream`);
+        if (!Number.isInteger(db) || db < 0) throw new RespStreamError('bad SELECT in the backup stream');
         continue;
       }
       if (name !== 'RESTORE' || args.length < 5 || args.length > 6) {

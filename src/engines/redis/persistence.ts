@@ -3,8 +3,9 @@
 // REWRITE when the server has a config file) to apply it. The pure parts feed `plan`; the I/O parts
 // are for observe and apply.
 import type { RedisSource } from '../../generated/policy.js';
-import { describeClientError, withClient } from './redis-client.js';
-import { endpointError, messageOf, sourceEndpoint, type RedisEndpoint } from './redis-url.js';
+import { RespClient } from './resp-client.js';
+import { RespError } from './resp-reply.js';
+import { endpointError, sourceEndpoint, type RedisEndpoint } from './redis-url.js';
 
 export const PERSISTENCE_KEYS = ['save', 'appendonly', 'appendfsync'] as const;
 
@@ -45,24 +46,30 @@ export function diffPersistence(desired: Record<string, string>, actual: Record<
 function refused(endpoint: RedisEndpoint, command: string, message: string): Error {
   const disabled = /unknown command|NOPERM|no permissions|not allowed|disabled|protected config/i.test(message);
   const advice = disabled
-    ? 'CONFIG is disabled or renamed on this server (usual on managed Redis): set persistence in the provider\'s settings instead, and remove `persistence:` from this source in the policy'
+    ? "CONFIG is disabled or renamed on this server (usual on managed Redis): set persistence in the provider's settings instead, and remove `persistence:` from this source in the policy"
     : 'check the value and the server log';
   return endpointError(endpoint, `the server refused ${command} (${message}): ${advice}`);
+}
+
+async function withConnection<T>(endpoint: RedisEndpoint, fn: (client: RespClient) => Promise<T>): Promise<T> {
+  const client = await RespClient.connect(endpoint, { connectTimeoutMs: 5000, idleTimeoutMs: 30_000 });
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
 }
 
 /** CONFIG GET of the persistence settings. */
 export async function readPersistence(source: RedisSource, resolveSecret: (value: string) => string, name = 'redis'): Promise<Record<string, string>> {
   const endpoint = sourceEndpoint(name, source, resolveSecret);
-  return withClient(endpoint, { connectTimeoutMs: 5000, commandTimeoutMs: 5000 }, async (client) => {
+  return withConnection(endpoint, async (client) => {
     const actual: Record<string, string> = {};
     for (const key of PERSISTENCE_KEYS) {
-      let reply: unknown;
-      try {
-        reply = await client.call('CONFIG', 'GET', key);
-      } catch (error) {
-        throw refused(endpoint, `CONFIG GET ${key}`, describeClientError(error));
-      }
-      if (Array.isArray(reply) && reply.length >= 2) actual[key] = String(reply[1]);
+      const reply = await client.call(['CONFIG', 'GET', key]);
+      if (reply instanceof RespError) throw refused(endpoint, `CONFIG GET ${key}`, reply.message);
+      const value = Array.isArray(reply) ? reply[1] : undefined;
+      if (Buffer.isBuffer(value)) actual[key] = value.toString('utf8');
     }
     return actual;
   });
@@ -80,30 +87,20 @@ export async function applyPersistence(
 ): Promise<{ rewritten: boolean; notes: string[] }> {
   const endpoint = sourceEndpoint(name, source, resolveSecret);
   if (changes.length === 0) return { rewritten: false, notes: [] };
-  return withClient(endpoint, { connectTimeoutMs: 5000, commandTimeoutMs: 30_000 }, async (client) => {
+  return withConnection(endpoint, async (client) => {
     for (const change of changes) {
-      try {
-        await client.call('CONFIG', 'SET', change.key, change.to);
-      } catch (error) {
-        throw refused(endpoint, `CONFIG SET ${change.key} ${JSON.stringify(change.to)}`, describeClientError(error));
-      }
+      const reply = await client.call(['CONFIG', 'SET', change.key, change.to]);
+      if (reply instanceof RespError) throw refused(endpoint, `CONFIG SET ${change.key} ${JSON.stringify(change.to)}`, reply.message);
     }
-    try {
-      await client.call('CONFIG', 'REWRITE');
-      return { rewritten: true, notes: [] };
-    } catch (error) {
-      const message = messageOf(error);
-      if (/without a config file/i.test(message)) {
-        return {
-          rewritten: false,
-          notes: [
-            `redis at ${endpoint.label} runs without a config file: the new settings hold until it restarts; put ${changes
-              .map((c) => `${c.key} ${c.to === '' ? '""' : c.to}`)
-              .join(', ')} in its redis.conf to keep them`,
-          ],
-        };
-      }
-      throw refused(endpoint, 'CONFIG REWRITE', describeClientError(error));
+    const rewrite = await client.call(['CONFIG', 'REWRITE']);
+    if (!(rewrite instanceof RespError)) return { rewritten: true, notes: [] };
+    if (/without a config file/i.test(rewrite.message)) {
+      const lines = changes.map((c) => `${c.key} ${c.to === '' ? '""' : c.to}`).join(', ');
+      return {
+        rewritten: false,
+        notes: [`redis at ${endpoint.label} runs without a config file: the new settings hold until it restarts; put ${lines} in its redis.conf to keep them`],
+      };
     }
+    throw refused(endpoint, 'CONFIG REWRITE', rewrite.message);
   });
 }

@@ -19,10 +19,11 @@ import { createKeyFilter } from './key-pattern.js';
 import { parseKeyspace } from './keyspace.js';
 import { finishScan, scanningTap } from './rdb-backup.js';
 import { RdbScanner, type RdbScanResult } from './rdb-scan.js';
-import { closeClient, connectClient } from './redis-client.js';
+import { RespClient } from './resp-client.js';
 import { startScratchServer } from './scratch-server.js';
 import { digestFromServer } from './sample-read.js';
 import { endpointError, messageOf, parseRedisUrl, type RedisEndpoint } from './redis-url.js';
+import { replyText } from './logical-backup.js';
 
 export function isRedisUrl(target: string): boolean {
   return /^rediss?:\/\//i.test(target);
@@ -103,16 +104,16 @@ async function restoreToServer(request: RestoreRequest, input: Readable): Promis
       throw new Error(`cannot load the RDB: ${loadHint(messageOf(error), scan)}`, { cause: error });
     });
     try {
-      const from = await connectClient(server.endpoint);
+      const from = await RespClient.connect(server.endpoint);
       try {
-        const dbs = [...parseKeyspace(await from.info('keyspace')).keys()].sort((a, b) => a - b);
+        const dbs = [...parseKeyspace(replyText(await from.ok(['INFO', 'keyspace']))).keys()].sort((a, b) => a - b);
         if (target.db !== undefined && dbs.length > 1) {
           throw endpointError(target, `the backup holds ${dbs.length} databases (${dbs.join(', ')}) but the target URL names database ${target.db}: restore to a URL without a database number`);
         }
         const mapDb = createDbMapper(target.db);
-        const to = await connectClient(target);
+        const to = await RespClient.connect(target, { signal: request.signal });
         try {
-          const copied = await copyKeys(from, to, target, dbs, mapDb, filter, request.signal);
+          const copied = await copyKeys(from, to, dbs, mapDb, filter, request.signal);
           const stats: SourceStats = { keys: copied.keys, expires: copied.expires, bytes };
           if (scan) {
             stats.expired = Math.max(0, scan.expires - copied.expires);
@@ -120,10 +121,10 @@ async function restoreToServer(request: RestoreRequest, input: Readable): Promis
           }
           return stats;
         } finally {
-          await closeClient(to);
+          to.close();
         }
       } finally {
-        await closeClient(from);
+        from.close();
       }
     } finally {
       await server.stop();

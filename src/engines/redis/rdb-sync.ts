@@ -9,7 +9,7 @@
 // disk path fails (read-only or full disk), Strata retries once over the diskless path.
 import { Readable } from 'node:stream';
 import { RespError } from './resp-reply.js';
-import { authenticate, RespSocket } from './resp-socket.js';
+import { authenticate, explainReplyError, RespSocket } from './resp-socket.js';
 import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 import { parseKeyspace, type Keyspace } from './keyspace.js';
 
@@ -100,7 +100,7 @@ async function startSync(endpoint: RedisEndpoint, options: FetchOptions, forced?
   try {
     await authenticate(connection);
     const info = await connection.command(['INFO', 'keyspace']);
-    if (info instanceof RespError) throw endpointError(endpoint, `INFO keyspace failed: ${info.message}`);
+    if (info instanceof RespError) throw endpointError(endpoint, `INFO keyspace failed: ${explainReplyError(info.message)}`);
     const keyspace = parseKeyspace(Buffer.isBuffer(info) ? info.toString('utf8') : String(info));
     const transfer = forced ?? (await chooseTransfer(connection));
     // Redis < 7 does not know rdb-only: the link then stays open after the RDB, and is closed by us.

@@ -3,7 +3,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { encodeCommand, type RespArg } from './resp-encode.js';
-import { parseReply, RespError, type RespReply } from './resp-reply.js';
+import { parseReply, replyNeed, RespError, type RespReply } from './resp-reply.js';
 import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 
 export interface RespSocketOptions {
@@ -14,8 +14,16 @@ export interface RespSocketOptions {
 }
 
 export class RespSocket {
+  /** Received bytes not parsed yet: `pending` from `offset`, then the chunks in `queue`. */
   private pending: Buffer = Buffer.alloc(0);
+  private offset = 0;
+  private queue: Buffer[] = [];
+  private queued = 0;
+  /** Bytes (from `offset`) the parser waits for: chunks are only joined once that many arrived. */
+  private need = 0;
   private waiter: (() => void) | undefined;
+  /** While a reply is awaited, fail if the server sends nothing for this long (0: never). */
+  private idleTimeoutMs = 60_000;
   private failure: Error | undefined;
   private closed = false;
 
@@ -54,18 +62,29 @@ export class RespSocket {
     });
     socket.setNoDelay(true);
     const connection = new RespSocket(socket, endpoint);
-    const idle = options.idleTimeoutMs ?? 60_000;
-    if (idle > 0) {
-      socket.setTimeout(idle, () => connection.destroy(endpointError(endpoint, `the server sent nothing for ${Math.round(idle / 1000)} s`)));
-    }
+    connection.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    socket.on('timeout', () => {
+      if (connection.waiter) connection.destroy(endpointError(endpoint, `the server sent nothing for ${Math.round(connection.idleTimeoutMs / 1000)} s`));
+    });
     options.signal?.addEventListener('abort', () => connection.destroy(new Error('aborted')), { once: true });
     return connection;
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    this.wake();
+    this.queue.push(chunk);
+    this.queued += chunk.length;
+    if (this.pending.length - this.offset + this.queued >= this.need) this.wake();
   };
+
+  /** Join the queued chunks onto the unparsed rest of `pending`. */
+  private collect(): void {
+    if (this.queue.length === 0) return;
+    const rest = this.pending.length > this.offset ? [this.pending.subarray(this.offset)] : [];
+    this.pending = rest.length === 0 && this.queue.length === 1 ? this.queue[0]! : Buffer.concat([...rest, ...this.queue]);
+    this.offset = 0;
+    this.queue = [];
+    this.queued = 0;
+  }
 
   private wake(): void {
     const waiter = this.waiter;
@@ -80,39 +99,65 @@ export class RespSocket {
 
   private async waitForData(): Promise<void> {
     if (this.failure) throw this.failure;
-    await new Promise<void>((resolve) => (this.waiter = resolve));
+    // The idle timer runs only while we wait: a consumer that stops reading for a while is fine.
+    if (this.idleTimeoutMs > 0) this.socket.setTimeout(this.idleTimeoutMs);
+    try {
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    } finally {
+      if (this.idleTimeoutMs > 0) this.socket.setTimeout(0);
+    }
   }
 
   /** Send one command and read its reply; error replies are returned as RespError. */
   async command(args: readonly RespArg[]): Promise<RespReply> {
-    if (this.closed || this.failure) throw this.failure ?? endpointError(this.endpoint, 'the connection is closed');
-    this.socket.write(encodeCommand(args));
-    return this.readReply();
+    this.write(encodeCommand(args));
+    return (await this.readReplies(1))[0]!;
   }
 
-  async readReply(): Promise<RespReply> {
+  /** Write raw (already encoded) commands. */
+  write(data: Buffer): void {
+    if (this.closed || this.failure) throw this.failure ?? endpointError(this.endpoint, 'the connection is closed');
+    this.socket.write(data);
+  }
+
+  /** Read the next `count` replies (error replies as RespError values). */
+  async readReplies(count: number): Promise<RespReply[]> {
+    const replies: RespReply[] = [];
     for (;;) {
-      const parsed = parseReply(this.pending);
-      if (parsed) {
-        this.pending = this.pending.subarray(parsed.next);
-        return parsed.value;
+      while (replies.length < count) {
+        const parsed = parseReply(this.pending, this.offset);
+        if (!parsed) {
+          this.need = replyNeed;
+          break;
+        }
+        replies.push(parsed.value);
+        this.offset = parsed.next;
+      }
+      if (replies.length === count) {
+        this.need = 0;
+        return replies;
+      }
+      if (this.pending.length - this.offset + this.queued >= this.need && this.queue.length > 0) {
+        this.collect();
+        continue;
       }
       await this.waitForData();
+      this.collect();
     }
   }
 
   /** Read one line (without CRLF), skipping the bare newlines a master sends as keepalives before a payload. */
   async readPayloadHeader(): Promise<string> {
     for (;;) {
-      let start = 0;
-      while (start < this.pending.length && this.pending[start] === 0x0a) start += 1;
-      if (start > 0) this.pending = this.pending.subarray(start);
-      const end = this.pending.indexOf('\r\n', 0, 'latin1');
+      this.collect();
+      while (this.offset < this.pending.length && this.pending[this.offset] === 0x0a) this.offset += 1;
+      const end = this.pending.indexOf('\r\n', this.offset, 'latin1');
       if (end >= 0) {
-        const line = this.pending.toString('latin1', 0, end);
-        this.pending = this.pending.subarray(end + 2);
+        const line = this.pending.toString('latin1', this.offset, end);
+        this.offset = end + 2;
         return line;
       }
+      this.need = this.pending.length - this.offset + 1;
       await this.waitForData();
     }
   }
@@ -120,8 +165,10 @@ export class RespSocket {
   /** Stop parsing replies: the caller reads the socket directly from here on. Returns bytes already received. */
   detach(): Buffer {
     this.socket.off('data', this.onData);
-    const rest = this.pending;
+    this.collect();
+    const rest = this.pending.subarray(this.offset);
     this.pending = Buffer.alloc(0);
+    this.offset = 0;
     return rest;
   }
 
@@ -137,7 +184,15 @@ export async function authenticate(connection: RespSocket): Promise<void> {
   if (!endpoint.password) return;
   const args = endpoint.username ? ['AUTH', endpoint.username, endpoint.password] : ['AUTH', endpoint.password];
   const reply = await connection.command(args);
-  if (reply instanceof RespError) throw endpointError(endpoint, `authentication failed: ${reply.message}`);
+  if (reply instanceof RespError) throw endpointError(endpoint, `authentication failed: ${explainReplyError(reply.message)}`);
+}
+
+/** Plain words for the error replies users meet first. */
+export function explainReplyError(message: string): string {
+  if (/^NOAUTH/.test(message)) return 'the server requires a password, and the URL has none';
+  if (/^WRONGPASS|invalid password/i.test(message)) return 'wrong user name or password';
+  if (/^NOPERM/.test(message)) return `the user lacks a permission (${message})`;
+  return message;
 }
 
 export function describeSocketError(error: Error): string {

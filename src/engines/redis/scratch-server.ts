@@ -22,6 +22,11 @@ export interface ScratchServerOptions {
   config?: string[];
   /** How long to wait for the server to accept connections (loading an RDB may take longer: that is waited for). */
   startTimeoutMs?: number;
+  /**
+   * `stdin` runs `redis-server -` with the configuration on stdin: nothing (not even the password)
+   * is written to disk, and the server has no config file (CONFIG REWRITE then refuses).
+   */
+  configVia?: 'file' | 'stdin';
 }
 
 export interface ScratchServer {
@@ -101,11 +106,13 @@ async function startOnce(options: ScratchServerOptions, port: number): Promise<S
     ...(password ? [`requirepass ${quote(password)}`] : []),
     ...(options.config ?? []),
   ];
-  await writeFile(configFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  const viaStdin = options.configVia === 'stdin';
+  if (!viaStdin) await writeFile(configFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   const url = `redis://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}`;
   const endpoint = parseRedisUrl(url, 'scratch redis-server');
-  const child: StreamingProcess = spawnStream('redis-server', [configFile], { secrets: password ? [password] : [] });
-  child.stdin.end();
+  const child: StreamingProcess = spawnStream('redis-server', [viaStdin ? '-' : configFile], { secrets: password ? [password] : [] });
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(viaStdin ? `${lines.join('\n')}\n` : undefined);
   child.stdout.resume();
   let exited: Error | undefined;
   const exit = child.done.then(
