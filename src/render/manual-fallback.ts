@@ -91,6 +91,15 @@ function loadCommands(source: string, spec: Source, dir: string): { sink: { tarD
         ],
       };
     case 'redis':
+      if (spec.mode === 'logical') {
+        return {
+          sink: { file: `${dir}/dump.resp` },
+          load: [
+            `# RESP stream of RESTORE … REPLACE commands (TTLs kept): pipe it into any Redis.`,
+            `redis-cli -u ${targetReference(spec.url, 'TARGET_REDIS_URL')} --pipe < ${dir}/dump.resp`,
+          ],
+        };
+      }
       return {
         sink: { file: `${dir}/dump.rdb` },
         load: [
@@ -100,6 +109,17 @@ function loadCommands(source: string, spec: Source, dir: string): { sink: { tarD
         ],
       };
     case 'postgres':
+      if ((spec.databases?.length ?? 0) > 1) {
+        return {
+          sink: { tarDir: dir },
+          load: [
+            `# Several databases: a tar of <db>.dump.NNNNNN parts; each database's parts concatenate to a pg_dump -Fc archive.`,
+            ...(spec.databases ?? []).map(
+              (db) => `cat ${dir}/${db}.dump.* | pg_restore --clean --if-exists --no-owner --dbname "$TARGET_DATABASE_URL_${db.toUpperCase().replace(/[^A-Z0-9]/g, '_')}"`,
+            ),
+          ],
+        };
+      }
       return {
         sink: { file: `${dir}/${source}.pgdump` },
         load: [

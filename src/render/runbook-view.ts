@@ -1,5 +1,6 @@
 // View models for the runbook templates: everything a template shows, precomputed and deterministic
 // (no clock, stable order). Secrets never enter a view: sources show names, types and paths, never URLs.
+import { buildEngineNotes, type EngineNote } from './engine-restore-notes.js';
 import type { Source } from '../generated/policy.js';
 import { cadenceIntervalMs } from '../model/cadence.js';
 import { longestGap } from '../model/cron.js';
@@ -27,7 +28,6 @@ export interface RunbookInput {
   relativePaths?: boolean;
 }
 
-const ENGINES_LATER: ReadonlySet<Source['type']> = new Set(['redis', 'postgres', 'mongodb']);
 const FALLBACK_TOOL: Record<Source['type'], string> = {
   files: 'tar',
   redis: 'redis-server with the RDB file',
@@ -124,8 +124,9 @@ export interface CategoryView {
   schedule: { full: string; incremental?: string; timezone: string };
   verifications: { check: string; cadence: string; last: string }[];
   copies: { tier: string; storage: string; location: string; keep: string; offsite: string; immutable: string }[];
-  sources: { name: string; type: string; what: string; laterEngine: boolean; fallbackTool: string }[];
-  laterEngines: { name: string; type: string; fallbackTool: string }[];
+  sources: { name: string; type: string; what: string; fallbackTool: string }[];
+  engineNotes: EngineNote[];
+  onlyFiles: boolean;
   encrypted: boolean;
   identityVar: string;
   firstTier: string;
@@ -146,9 +147,11 @@ export function buildCategoryView(input: RunbookInput, category: ResolvedCategor
   const policyPath = policy.scheduler.policyPath;
   const encrypted = category.recipients.length > 0;
   const firstTier = category.copies[0]?.tier ?? '';
+  // Database sources restore over the live source (with a pre-restore snapshot) or into a URL, not a directory.
+  const onlyFiles = category.data.every((ref) => (policy.sources[ref.source]?.type ?? ref.sourceType) === 'files');
   const restoreCmd = (tier: string, extra = ''): string =>
-    `strata restore ${category.name} --policies ${policyPath} --from ${tier} --to /restore/${category.name}` +
-    `${encrypted ? ` --identity "$${IDENTITY_VAR}"` : ''}${extra}`;
+    `strata restore ${category.name} --policies ${policyPath} --from ${tier}${onlyFiles ? ` --to /restore/${category.name}` : ''}` +
+    `${encrypted ? ` --identity "$${IDENTITY_VAR}"` : ''}${extra}${onlyFiles || extra === ' --dry-run' ? '' : ' --yes'}`;
   const lastRestoreTest = evidence?.restore_test;
 
   const sources = category.data.map((ref) => {
@@ -158,7 +161,6 @@ export function buildCategoryView(input: RunbookInput, category: ResolvedCategor
       name: ref.source,
       type,
       what: mdCell(describeSource(ref.source, spec, category)),
-      laterEngine: ENGINES_LATER.has(type),
       fallbackTool: FALLBACK_TOOL[type],
     };
   });
@@ -202,7 +204,13 @@ export function buildCategoryView(input: RunbookInput, category: ResolvedCategor
       };
     }),
     sources,
-    laterEngines: sources.filter((s) => s.laterEngine).map(({ name, type, fallbackTool }) => ({ name, type, fallbackTool })),
+    engineNotes: buildEngineNotes(
+      category.name,
+      policyPath,
+      category.data.map((ref) => ({ name: ref.source, spec: policy.sources[ref.source] })),
+      encrypted ? ` --identity "$${IDENTITY_VAR}"` : '',
+    ),
+    onlyFiles,
     encrypted,
     identityVar: IDENTITY_VAR,
     firstTier,

@@ -25,6 +25,7 @@ interface RestoreOptions extends CommonOptions {
   dryRun?: boolean;
   yes?: boolean;
   snapshot?: boolean;
+  drop?: boolean;
   json?: boolean;
 }
 
@@ -82,6 +83,7 @@ export function registerRestore(program: Command, io: Io): void {
     .option('--dry-run', 'verify checksums and decryption and show what would be restored; write nothing')
     .option('-y, --yes', 'allow restoring into a non-empty target or over the live source')
     .option('--no-snapshot', 'do not back up the live target before restoring over it')
+    .option('--drop', 'replace what already exists in a --to database target (mongorestore --drop, pg_restore --clean)')
     .option('--json', 'print the result as JSON')
     .action(async (spec: string, options: RestoreOptions) => {
       const ctx = await loadContext(options);
@@ -130,7 +132,7 @@ export function registerRestore(program: Command, io: Io): void {
         let result;
         try {
           result = await restoreBackup({
-            entry, storage, policy, target: target.target, only: options.only, replace: target.inPlace,
+            entry, storage, policy, target: target.target, only: options.only, replace: target.inPlace || Boolean(options.drop && target.kind === 'url'),
             identityFile: identity, resolveSecret: ctx.resolveSecret, dryRun: options.dryRun,
           });
         } catch (error) {

@@ -54,13 +54,15 @@ describe('renderRunbooks', () => {
   });
 
   it('gives exact strata restore commands', () => {
+    // critical holds a database source: without --to it restores over the live source, which needs --yes.
     const critical = page('critical.md');
-    const base = 'strata restore critical --policies /etc/strata/policies --from hot --to /restore/critical --identity "$STRATA_AGE_IDENTITY_FILE"';
-    for (const suffix of ['', ' --dry-run', ' --at 2h', ' --backup BACKUP_ID']) expect(critical).toContain(`${base}${suffix}\n`);
-    expect(critical).toContain('--from warm --to /restore/critical');
-    expect(critical).toContain('--from cold --to /restore/critical');
-    // No age identity for an unencrypted category.
-    expect(page('sessions.md')).toContain('strata restore sessions --policies /etc/strata/policies --from hot --to /restore/sessions\n');
+    const base = 'strata restore critical --policies /etc/strata/policies --from hot --identity "$STRATA_AGE_IDENTITY_FILE"';
+    expect(critical).toContain(`${base} --dry-run\n`);
+    for (const suffix of ['', ' --at 2h', ' --backup BACKUP_ID']) expect(critical).toContain(`${base}${suffix} --yes\n`);
+    expect(critical).toContain('--from warm --identity "$STRATA_AGE_IDENTITY_FILE" --yes');
+    expect(critical).toContain('strata restore critical --policies /etc/strata/policies --source app-db --identity "$STRATA_AGE_IDENTITY_FILE" --to "$TARGET_MONGODB_URI" --only DB.COLLECTION');
+    // A files-only category restores into a directory; no age identity for an unencrypted category.
+    expect(page('uploads.md')).toContain('--from hot --to /restore/uploads');
     expect(page('sessions.md')).not.toContain('--identity');
   });
 
