@@ -91,8 +91,7 @@ function loadHint(message: string, scan: RdbScanResult | undefined): string {
 }
 
 async function restoreToServer(request: RestoreRequest, input: Readable): Promise<SourceStats> {
-  const url = request.target.includes('${') ? request.resolveSecret(request.target) : request.target;
-  const target: RedisEndpoint = parseRedisUrl(url, 'restore target');
+  const target: RedisEndpoint = parseRedisUrl(request.target, 'restore target');
   const filter = createKeyFilter(request.only ?? []);
   const work = await mkdtemp(join(tmpdir(), 'strata-redis-restore-'));
   try {

@@ -51,11 +51,13 @@ async function sniffFormat(input: Readable): Promise<'rdb' | 'resp'> {
 }
 
 async function restoreRedis(request: RestoreRequest, input: Readable): Promise<SourceStats> {
+  // A target may be a secret reference (${env:REDIS_URL}): resolve it before telling URLs from paths.
+  const target = request.target.includes('${') ? request.resolveSecret(request.target) : request.target;
+  const resolved = { ...request, target };
   const format = await sniffFormat(input);
-  if (format === 'rdb') return restoreRdb(request, input);
-  if (!isRedisUrl(request.target)) return restoreRespToFile(request, input);
-  const url = request.target.includes('${') ? request.resolveSecret(request.target) : request.target;
-  return restoreLogical(input, parseRedisUrl(url, 'restore target'), request.only, request.signal);
+  if (format === 'rdb') return restoreRdb(resolved, input);
+  if (!isRedisUrl(target)) return restoreRespToFile(resolved, input);
+  return restoreLogical(input, parseRedisUrl(target, 'restore target'), request.only, request.signal);
 }
 
 async function createScratchTarget(_request: BackupRequest, scratchDir: string): Promise<ScratchTarget> {

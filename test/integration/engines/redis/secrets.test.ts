@@ -54,6 +54,9 @@ describeWithBinaries([...REDIS_BINARIES, 'ps'], 'redis secrets', () => {
       const entry = (await scanTier(storage, 'hot', 'test-system/')).entries[0]!;
       const restored = await restoreBackup({ entry, storage, policy: fixture.policy, target: '${env:STRATA_TEST_REDIS_TARGET}', resolveSecret: resolve });
       expect(restored.stats.keys).toBe(result.manifest.stats.keys);
+      const targetClient = await target.client();
+      expect(await targetClient.dbsize()).toBe(result.manifest.stats.keys);
+      await targetClient.flushall();
       outputs.push(JSON.stringify(restored));
       const record = await restoreTest({ entry, storage, policy: fixture.policy, resolveSecret: resolve, scratchRoot: work });
       expect(record.ok).toBe(true);
