@@ -1,20 +1,26 @@
-// Engines that manage settings on their source (Redis persistence today) register here; observe reads them,
-// the planner diffs them, apply writes them.
-import type { Source } from '../generated/policy.js';
+// Engines that manage settings on their source (Redis persistence, seed 004) are listed here; observe reads
+// them, the planner diffs them, apply writes them.
+import type { RedisSource, Source } from '../generated/policy.js';
 import type { SettingChange } from '../plan/plan-model.js';
+import { applyPersistence, desiredPersistence, readPersistence } from './redis/persistence.js';
 
-export interface SourceSettingsHandler<S extends Source = Source> {
+export interface SourceSettingsHandler {
   /** Pure: the settings the policy asks for, normalised as the server reports them. Empty when none are managed. */
-  desired(source: S): Record<string, string>;
-  read(source: S, resolveSecret: (v: string) => string): Promise<Record<string, string>>;
-  apply(source: S, resolveSecret: (v: string) => string, changes: SettingChange[]): Promise<{ notes: string[] }>;
+  desired(source: Source): Record<string, string>;
+  read(source: Source, resolveSecret: (v: string) => string): Promise<Record<string, string>>;
+  apply(source: Source, resolveSecret: (v: string) => string, changes: SettingChange[]): Promise<{ notes: string[] }>;
 }
 
-const handlers: Partial<Record<Source['type'], SourceSettingsHandler>> = {};
+const redisPersistence: SourceSettingsHandler = {
+  desired: (source) => desiredPersistence(source as RedisSource),
+  read: (source, resolveSecret) => readPersistence(source as RedisSource, resolveSecret),
+  apply: async (source, resolveSecret, changes) => {
+    const result = await applyPersistence(source as RedisSource, resolveSecret, changes);
+    return { notes: [...result.notes, ...(result.rewritten ? ['CONFIG REWRITE saved the settings to redis.conf'] : [])] };
+  },
+};
 
-export function registerSourceSettings<T extends Source['type']>(type: T, handler: SourceSettingsHandler<Extract<Source, { type: T }>>): void {
-  handlers[type] = handler as unknown as SourceSettingsHandler;
-}
+const handlers: Partial<Record<Source['type'], SourceSettingsHandler>> = { redis: redisPersistence };
 
 export function sourceSettingsHandler(source: Source): SourceSettingsHandler | undefined {
   const handler = handlers[source.type];
