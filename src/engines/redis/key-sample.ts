@@ -65,8 +65,8 @@ export class KeySampler {
     const entry: SampledKey = { hash, db, key: Buffer.from(key), summary };
     let at = this.entries.length;
     while (at > 0 && compareKeys(hash, db, key, this.entries[at - 1]!) < 0) at -= 1;
-    if (at < this.entries.length && compareKeys(hash, db, key, this.entries[at]!) === 0) {
-      this.entries[at] = entry; // the same key again (a later RESTORE of it wins, as on the server)
+    if (at > 0 && compareKeys(hash, db, key, this.entries[at - 1]!) === 0) {
+      this.entries[at - 1] = entry; // the same key again (a later RESTORE of it wins, as on the server)
       return;
     }
     this.entries.splice(at, 0, entry);
