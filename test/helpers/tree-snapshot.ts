@@ -104,6 +104,8 @@ export async function generateSampleTree(root: string): Promise<void> {
     const at = new Date(base - i * 86_400_000);
     await utimes(join(root, rel), at, at);
   }
+  // Just below a whole second: rounding (instead of truncating) to whole seconds would show here.
+  await utimes(join(root, 'docs/readme.txt'), 1_700_000_000.9996, 1_700_000_000.9996);
   await chmod(join(root, 'readonly'), 0o555);
   for (const [i, rel] of all.dirs.sort((a, b) => b.length - a.length).entries()) {
     const at = new Date(base - (i + 100) * 86_400_000);

@@ -41,35 +41,55 @@ interface DirFrame {
   next: number;
 }
 
-class Batcher {
-  private parts: Buffer[] = [];
-  private size = 0;
+/**
+ * Small entries (headers, small files) are written straight into ~1 MiB blocks that go downstream as
+ * one chunk: no per-file buffers, no concatenation copies.
+ */
+class BlockBuffer {
+  private buffer = Buffer.allocUnsafe(BATCH);
+  private used = 0;
 
-  add(buffer: Buffer): void {
-    this.parts.push(buffer);
-    this.size += buffer.length;
+  /** A writable region of `size` bytes (starting a new block first when the current one lacks room). */
+  reserve(size: number): { buffer: Buffer; offset: number; flushed?: Buffer } {
+    let flushed: Buffer | undefined;
+    if (this.used + size > this.buffer.length) {
+      flushed = this.take();
+      if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
+    }
+    const offset = this.used;
+    this.used += size;
+    return { buffer: this.buffer, offset, flushed };
   }
 
   get full(): boolean {
-    return this.size >= BATCH;
+    return this.used >= BATCH - BLOCK;
   }
 
   take(): Buffer | undefined {
-    if (this.size === 0) return undefined;
-    const out = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
-    this.parts = [];
-    this.size = 0;
+    if (this.used === 0) return undefined;
+    const out = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(BATCH);
+    this.used = 0;
     return out;
   }
 }
 
-function headerBlocks(data: HeaderData): Buffer {
+/** Encode a header (with its pax extension when needed) into `out`; chunks completed on the way go to `flushed`. */
+function writeHeader(out: BlockBuffer, data: HeaderData, flushed: Buffer[]): void {
   const header = new Header(data);
-  header.encode();
-  const block = header.block!;
-  if (!header.needPax) return block;
-  const pax = new Pax({ path: data.path, linkpath: data.linkpath, size: data.size, mtime: data.mtime, uid: data.uid, gid: data.gid }).encode();
-  return Buffer.concat([pax, block]);
+  const block = Buffer.alloc(BLOCK);
+  header.encode(block, 0);
+  if (header.needPax) {
+    const pax = new Pax({ path: data.path, linkpath: data.linkpath, size: data.size, mtime: data.mtime, uid: data.uid, gid: data.gid }).encode();
+    copyInto(out, pax, flushed);
+  }
+  copyInto(out, block, flushed);
+}
+
+function copyInto(out: BlockBuffer, bytes: Buffer, flushed: Buffer[]): void {
+  const region = out.reserve(bytes.length);
+  if (region.flushed) flushed.push(region.flushed);
+  bytes.copy(region.buffer, region.offset);
 }
 
 function padding(size: number): number {
@@ -95,8 +115,12 @@ function sortedChildren(name: string, accepts: PackOptions['accepts']): DirFrame
   return names.filter((c) => accepts(c.name, c.isDir));
 }
 
-function readSmallFile(path: string, size: number): Buffer {
-  const buffer = Buffer.allocUnsafe(size + padding(size));
+/** Read a small file (and its padding) straight into the block buffer. */
+function readSmallFile(path: string, size: number, out: BlockBuffer, flushed: Buffer[]): void {
+  const total = size + padding(size);
+  const region = out.reserve(total);
+  if (region.flushed) flushed.push(region.flushed);
+  const { buffer, offset: start } = region;
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -106,7 +130,7 @@ function readSmallFile(path: string, size: number): Buffer {
   try {
     let offset = 0;
     while (offset < size) {
-      const read = readSync(fd, buffer, offset, size - offset, null);
+      const read = readSync(fd, buffer, start + offset, size - offset, null);
       if (read === 0) throw new Error(`${path} shrank while it was being archived (expected ${size} bytes, read ${offset})`);
       offset += read;
     }
@@ -116,8 +140,7 @@ function readSmallFile(path: string, size: number): Buffer {
   } finally {
     closeSync(fd);
   }
-  buffer.fill(0, size);
-  return buffer;
+  buffer.fill(0, start + size, start + total);
 }
 
 async function* readLargeFile(path: string, size: number): AsyncGenerator<Buffer> {
@@ -157,7 +180,8 @@ async function* generateTar(options: PackOptions): AsyncGenerator<Buffer> {
 }
 
 async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
-  const batch = new Batcher();
+  const batch = new BlockBuffer();
+  const flushed: Buffer[] = [];
   const hardLinks = new Map<string, string>();
 
   // Returns a large file's content stream when the caller must stream it after flushing the batch.
@@ -169,9 +193,11 @@ async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
     } catch (error) {
       throw describeError(path, error);
     }
-    const common = { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: stat.mtime };
+    // Node rounds stat.mtime to the nearest millisecond, which can carry x.9996 s over to the next second;
+    // tar keeps whole seconds, truncated (as GNU tar does), so build the time from mtimeMs, floored.
+    const common = { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: new Date(Math.floor(stat.mtimeMs)) };
     if (stat.isDirectory()) {
-      batch.add(headerBlocks({ ...common, path: `${name}/`, type: 'Directory', size: 0 }));
+      writeHeader(batch, { ...common, path: `${name}/`, type: 'Directory', size: 0 }, flushed);
       options.onEntry('Directory', 0);
       return { name, children: sortedChildren(name, options.accepts), next: 0 };
     }
@@ -182,7 +208,7 @@ async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
       } catch (error) {
         throw describeError(path, error);
       }
-      batch.add(headerBlocks({ ...common, path: name, type: 'SymbolicLink', size: 0, linkpath: target }));
+      writeHeader(batch, { ...common, path: name, type: 'SymbolicLink', size: 0, linkpath: target }, flushed);
       options.onEntry('SymbolicLink', 0);
       return undefined;
     }
@@ -194,16 +220,16 @@ async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
       const key = `${stat.dev}:${stat.ino}`;
       const first = hardLinks.get(key);
       if (first !== undefined) {
-        batch.add(headerBlocks({ ...common, path: name, type: 'Link', size: 0, linkpath: first }));
+        writeHeader(batch, { ...common, path: name, type: 'Link', size: 0, linkpath: first }, flushed);
         options.onEntry('Link', 0);
         return undefined;
       }
       hardLinks.set(key, name);
     }
-    batch.add(headerBlocks({ ...common, path: name, type: 'File', size: stat.size }));
+    writeHeader(batch, { ...common, path: name, type: 'File', size: stat.size }, flushed);
     options.onEntry('File', stat.size);
     if (stat.size <= SMALL_FILE) {
-      if (stat.size > 0) batch.add(readSmallFile(path, stat.size));
+      if (stat.size > 0) readSmallFile(path, stat.size, batch, flushed);
       return undefined;
     }
     return { path, size: stat.size };
@@ -212,6 +238,7 @@ async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
   const emit = async function* (name: string, stack: DirFrame[]): AsyncGenerator<Buffer> {
     if (options.signal?.aborted) throw new Error('backup aborted');
     const result = addEntry(name);
+    yield* flushed.splice(0);
     if (result && 'children' in result) {
       stack.push(result);
     } else if (result) {
@@ -236,7 +263,8 @@ async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
       yield* emit(child.name, stack);
     }
   }
-  batch.add(Buffer.alloc(2 * BLOCK)); // end-of-archive marker
+  copyInto(batch, Buffer.alloc(2 * BLOCK), flushed); // end-of-archive marker
+  yield* flushed.splice(0);
   yield batch.take()!;
 }
 
