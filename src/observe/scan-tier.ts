@@ -74,6 +74,14 @@ function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
   else groups.set(dir, [item]);
 }
 
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** The latest object-lock expiry among `keys` (storages with object lock only), as ISO time. */
 async function latestLock(storage: Storage, keys: string[]): Promise<string | undefined> {
   if (!storage.lockedUntil) return undefined;
@@ -106,17 +114,18 @@ export async function scanTier(storage: Storage, tier: string, prefix: string): 
       verdict.debris ??= debrisOf(tier, dir, [], 'incomplete multipart upload beside a committed backup');
       verdict.debris.uploads = pending.map((u) => ({ key: u.key, uploadId: u.uploadId, ...(u.initiated ? { initiated: u.initiated } : {}) }));
     }
-    if (verdict.entry) {
-      const until = await latestLock(storage, [artifactKey(dir, verdict.entry.manifest), manifestKey(dir)]);
-      if (until) verdict.entry.locked_until = until;
-      entries.push(verdict.entry);
-    }
-    if (verdict.debris) {
-      const until = await latestLock(storage, verdict.debris.keys);
-      if (until) verdict.debris.locked_until = until;
-      debris.push(verdict.debris);
-    }
+    if (verdict.entry) entries.push(verdict.entry);
+    if (verdict.debris) debris.push(verdict.debris);
   }
+  // Object lock (S3): the manifest is written last, so its retention ends last. A few HEADs at a time.
+  await forEachLimited(entries, 8, async (entry) => {
+    const until = await latestLock(storage, [manifestKey(entry.dir)]);
+    if (until) entry.locked_until = until;
+  });
+  await forEachLimited(debris, 8, async (d) => {
+    const until = await latestLock(storage, d.keys);
+    if (until) d.locked_until = until;
+  });
   entries.sort((a, b) => a.manifest.started_at.localeCompare(b.manifest.started_at) || a.manifest.id.localeCompare(b.manifest.id));
   return { entries, debris };
 }

@@ -17,7 +17,7 @@ import {
   type LifecycleRule,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { BucketChange, BucketSettingKind, LockMode, ObservedBucket } from './bucket-settings.js';
+import type { BucketChange, BucketSettingKind, BucketWrite, LockMode, ObservedBucket } from './bucket-settings.js';
 import { ruleFromSdk, ruleToSdk } from './lifecycle-rules.js';
 import { describeS3Error, errorCodeOf, isAccessDenied, isNotFound, isUnsupported, S3OperationError, s3Url, toOperationError } from './s3-errors.js';
 
@@ -124,8 +124,12 @@ async function send<T>(target: BucketTarget, operation: string, fn: () => Promis
 
 /** Make one planned change. Creating a bucket that this account already owns is not an error. */
 export async function applyBucketChange(target: BucketTarget, change: BucketChange): Promise<void> {
+  await applyBucketWrite(target, change.write);
+}
+
+/** The same, from the write alone (what a saved plan's bucket action carries). */
+export async function applyBucketWrite(target: BucketTarget, write: BucketWrite): Promise<void> {
   const { client, bucket } = target;
-  const write = change.write;
   switch (write.kind) {
     case 'create-bucket': {
       const region = target.region;

@@ -7,7 +7,7 @@ import { desiredLifecycleRules, describeRule, isStrataRuleId, ruleDifferences, r
 import { normalizePrefix } from './s3-options.js';
 
 export type { LifecycleRuleSpec, LifecycleTransitionSpec } from './lifecycle-rules.js';
-export { applyBucketChange, readBucketSettings, type BucketTarget } from './bucket-settings-io.js';
+export { applyBucketChange, applyBucketWrite, BucketSettingUnsupportedError, readBucketSettings, type BucketTarget } from './bucket-settings-io.js';
 
 export type BucketSettingKind = 'versioning' | 'lifecycle' | 'encryption' | 'object-lock';
 export type BucketChangeKind = 'create-bucket' | BucketSettingKind;

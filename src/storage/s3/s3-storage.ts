@@ -53,6 +53,8 @@ export class S3Storage implements Storage {
   readonly endpointKey: string;
   private readonly tagArtifacts: boolean;
   private lockEnabled: Promise<boolean> | undefined;
+  /** When a "no object lock" answer was cached. */
+  private lockCheckedAt: number | undefined;
 
   constructor(
     readonly options: S3StorageOptions,
@@ -257,8 +259,13 @@ export class S3Storage implements Storage {
     await abortMultipartUpload(this.client, this.bucket, this.fullKey(upload.key), upload.uploadId);
   }
 
-  /** Whether the bucket has object lock enabled. Only a yes is cached: a bucket may be created later. */
+  /**
+   * Whether the bucket has object lock enabled. A yes is final (lock cannot be turned off); a no is kept for a
+   * minute only, because apply may create the bucket with object lock in the meantime.
+   */
   async isLockEnabled(): Promise<boolean> {
+    if (this.lockEnabled && this.lockCheckedAt !== undefined && Date.now() - this.lockCheckedAt > 60_000) this.lockEnabled = undefined;
+    if (!this.lockEnabled) this.lockCheckedAt = undefined;
     this.lockEnabled ??= (async () => {
       try {
         const out = await this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }));
@@ -268,11 +275,12 @@ export class S3Storage implements Storage {
         throw toOperationError('GetObjectLockConfiguration', this.bucket, undefined, error);
       }
     })();
-    const enabled = await this.lockEnabled.catch((error: unknown) => {
-      this.lockEnabled = undefined;
+    const pending = this.lockEnabled;
+    const enabled = await pending.catch((error: unknown) => {
+      if (this.lockEnabled === pending) this.lockEnabled = undefined;
       throw error;
     });
-    if (!enabled) this.lockEnabled = undefined;
+    if (!enabled) this.lockCheckedAt ??= Date.now();
     return enabled;
   }
 
