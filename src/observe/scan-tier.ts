@@ -103,12 +103,19 @@ export async function scanTier(storage: Storage, tier: string, prefix: string): 
   }
   const entries: CatalogEntry[] = [];
   const debris: Debris[] = [];
-  for (const dir of [...new Set([...groups.keys(), ...uploads.keys()])].sort()) {
+  const dirs = [...new Set([...groups.keys(), ...uploads.keys()])].sort();
+  // Manifests are read a few at a time: on S3 each read is a round trip.
+  const verdicts: Awaited<ReturnType<typeof judgeDirectory>>[] = [];
+  await forEachLimited([...dirs.keys()], 8, async (i) => {
+    const dir = dirs[i]!;
     const objects = groups.get(dir) ?? [];
-    const verdict =
+    verdicts[i] =
       objects.length > 0
         ? await judgeDirectory(storage, tier, dir, objects)
         : { debris: debrisOf(tier, dir, [], 'no manifest: interrupted backup (incomplete multipart upload only)') };
+  });
+  for (const [i, dir] of dirs.entries()) {
+    const verdict = verdicts[i]!;
     const pending = uploads.get(dir);
     if (pending) {
       verdict.debris ??= debrisOf(tier, dir, [], 'incomplete multipart upload beside a committed backup');
