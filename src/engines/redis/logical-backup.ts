@@ -70,26 +70,45 @@ interface DumpPlan {
   signal: AbortSignal | undefined;
 }
 
+interface Pending {
+  keys: Buffer[];
+  /** Whether the reply list ends with the next SCAN's reply. */
+  scanning: boolean;
+  replies: Promise<RespReply[]>;
+}
+
+/** Send DUMP + PTTL for `keys`, and the next SCAN behind them (one round trip per batch). */
+function requestBatch(plan: DumpPlan, keys: Buffer[], cursor: string): Pending {
+  const request = new RespBuilder();
+  for (const key of keys) request.command(['DUMP', key]).command(['PTTL', key]);
+  const scanning = cursor !== '0';
+  if (scanning) request.command(scanCommand(cursor, plan.match));
+  const replies = plan.client.pipelineRaw(request.take(), keys.length * 2 + (scanning ? 1 : 0));
+  replies.catch(() => undefined); // awaited below; this only covers a generator closed while it is in flight
+  return { keys, scanning, replies };
+}
+
 async function* dumpDatabases(plan: DumpPlan): AsyncGenerator<Buffer> {
   const { client, endpoint } = plan;
   const out = new RespBuilder(1 << 20);
+  const select = (found: Buffer[]): Buffer[] => (plan.filter ? found.filter(plan.filter) : found);
   for (const db of plan.dbs) {
     await client.select(db);
     out.command(['SELECT', db]);
-    let scan = (await client.pipeline([scanCommand('0', plan.match)]))[0]!;
-    for (;;) {
+    const first = parseScanReply(endpoint, (await client.pipeline([scanCommand('0', plan.match)]))[0]!);
+    let pending: Pending | undefined = requestBatch(plan, select(first.keys), first.cursor);
+    while (pending) {
       if (plan.signal?.aborted) throw new Error('backup aborted');
-      const { cursor, keys: found } = parseScanReply(endpoint, scan);
-      const keys = plan.filter ? found.filter(plan.filter) : found;
-      // DUMPs and the next SCAN go on the wire together: one round trip per batch.
-      const request = new RespBuilder();
-      for (const key of keys) request.command(['DUMP', key]).command(['PTTL', key]);
-      if (cursor !== '0') request.command(scanCommand(cursor, plan.match));
-      const replies = await client.pipelineRaw(request.take(), keys.length * 2 + (cursor !== '0' ? 1 : 0));
-      encodeBatch(plan, db, keys, replies, out);
+      const current: Pending = pending;
+      const replies = await current.replies;
+      pending = undefined;
+      if (current.scanning) {
+        // The server starts on the next batch while this one is encoded.
+        const next = parseScanReply(endpoint, replies[replies.length - 1]!);
+        pending = requestBatch(plan, select(next.keys), next.cursor);
+      }
+      encodeBatch(plan, db, current.keys, replies, out);
       if (out.size >= 1 << 20) yield out.take();
-      if (cursor === '0') break;
-      scan = replies[replies.length - 1]!;
     }
   }
   if (out.size > 0) yield out.take();

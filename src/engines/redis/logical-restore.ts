@@ -11,45 +11,48 @@ import { quoteKey } from './logical-backup.js';
 import { offerDump } from './rdb-value.js';
 import { explainRestoreError } from './restore-errors.js';
 import { RespClient } from './resp-client.js';
-import { RespCommandReader, RespStreamError } from './resp-command-reader.js';
+import { argument, argumentIs, argumentNumber, RespCommandReader, RespStreamError, type CommandView } from './resp-command-reader.js';
 import { RespBuilder } from './resp-encode.js';
 import { RespError } from './resp-reply.js';
 import { digestFromServer } from './sample-read.js';
 import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 
 const BATCH_COMMANDS = 1000;
-const BATCH_BYTES = 8 << 20;
+const BATCH_BYTES = 2 << 20;
 
 class Batch {
-  private builder = new RespBuilder(1 << 20);
-  /** Key of each queued command (undefined for SELECT), to name it in errors. */
-  private keys: (Buffer | undefined)[] = [];
+  private builder = new RespBuilder(256 * 1024);
+  /** Where each queued command starts in the builder, to name its key if the server refuses it. */
+  private positions: number[] = [];
 
   constructor(private readonly client: RespClient) {}
 
   select(db: number): void {
+    this.positions.push(this.builder.size);
     this.builder.command(['SELECT', db]);
-    this.keys.push(undefined);
   }
 
-  restore(key: Buffer, ttl: Buffer, payload: Buffer, absolute: boolean): void {
-    this.builder.command(absolute ? ['RESTORE', key, ttl, payload, 'REPLACE', 'ABSTTL'] : ['RESTORE', key, ttl, payload, 'REPLACE']);
-    this.keys.push(key);
+  /** Queue a RESTORE command exactly as the artifact holds it (validated by the caller). */
+  restore(buf: Buffer, start: number, end: number): void {
+    this.positions.push(this.builder.size);
+    this.builder.raw(buf.subarray(start, end));
   }
 
   get full(): boolean {
-    return this.keys.length >= BATCH_COMMANDS || this.builder.size >= BATCH_BYTES;
+    return this.positions.length >= BATCH_COMMANDS || this.builder.size >= BATCH_BYTES;
   }
 
   async flush(): Promise<void> {
-    if (this.keys.length === 0) return;
-    const keys = this.keys;
-    this.keys = [];
-    const replies = await this.client.pipelineRaw(this.builder.take(), keys.length);
+    if (this.positions.length === 0) return;
+    const positions = this.positions;
+    this.positions = [];
+    const sent = this.builder.take();
+    const replies = await this.client.pipelineRaw(sent, positions.length);
     replies.forEach((reply, i) => {
       if (!(reply instanceof RespError)) return;
-      const key = keys[i];
-      throw endpointError(this.client.endpoint, `${key ? `RESTORE of key ${quoteKey(key)}` : 'SELECT'} failed: ${explainRestoreError(reply.message)}`);
+      const [command] = new RespCommandReader().push(sent.subarray(positions[i]!, positions[i + 1] ?? sent.length));
+      const what = command && command.length > 1 && command[0]!.toString('latin1').toUpperCase() === 'RESTORE' ? `RESTORE of key ${quoteKey(command[1]!)}` : 'SELECT';
+      throw endpointError(this.client.endpoint, `${what} failed: ${explainRestoreError(reply.message)}`);
     });
   }
 }
@@ -76,38 +79,46 @@ async function replay(client: RespClient, input: Readable, target: RedisEndpoint
   const counts = { keys: 0, expires: 0, expired: 0, bytes: 0 };
   let db = 0;
   let selectedDb: number | undefined;
+  const visit = (command: CommandView): void => {
+    if (command.argc === 2 && argumentIs(command, 0, 'SELECT')) {
+      db = argumentNumber(command, 1);
+      if (db < 0) throw new RespStreamError('bad SELECT in the backup stream');
+      return;
+    }
+    const absolute = command.argc === 6;
+    if (
+      (command.argc !== 5 && !absolute) ||
+      !argumentIs(command, 0, 'RESTORE') ||
+      !argumentIs(command, 4, 'REPLACE') ||
+      (absolute && !argumentIs(command, 5, 'ABSTTL'))
+    ) {
+      throw new RespStreamError(`unexpected command in the backup stream (only SELECT and RESTORE key ttl payload REPLACE [ABSTTL] are accepted)`);
+    }
+    const offsets = command.offsets;
+    if (selected && !selected(argument(command, 1))) return;
+    const ttl = argumentNumber(command, 2);
+    if (ttl < 0) throw new RespStreamError('bad RESTORE ttl in the backup stream');
+    if (absolute && ttl > 0 && ttl <= Date.now()) {
+      counts.expired += 1;
+      return;
+    }
+    const targetDb = mapDb(db);
+    if (selectedDb !== targetDb) {
+      batch.select(targetDb);
+      selectedDb = targetDb;
+    }
+    batch.restore(command.buf, command.start, command.end);
+    counts.keys += 1;
+    counts.bytes += offsets[7]! - offsets[6]!;
+    if (ttl > 0) counts.expires += 1;
+    if (sampler.wantsRange(db, command.buf, offsets[2]!, offsets[3]!)) {
+      offerDump(sampler, db, Buffer.from(argument(command, 1)), ttl === 0, Buffer.from(argument(command, 3)));
+    }
+  };
   for await (const chunk of input as AsyncIterable<Buffer>) {
     if (signal?.aborted) throw new Error('restore aborted');
-    for (const args of reader.push(chunk)) {
-      const name = args[0]?.toString('latin1').toUpperCase();
-      if (name === 'SELECT' && args.length === 2) {
-        db = Number(args[1]!.toString('latin1'));
-        if (!Number.isInteger(db) || db < 0) throw new RespStreamError('bad SELECT in the backup stream');
-        continue;
-      }
-      if (name !== 'RESTORE' || args.length < 5 || args.length > 6) {
-        throw new RespStreamError(`unexpected command in the backup stream: ${JSON.stringify((name ?? '').slice(0, 20))} with ${args.length - 1} arguments`);
-      }
-      const [, key, ttlArg, payload] = args as [Buffer, Buffer, Buffer, Buffer];
-      const absolute = args.length === 6;
-      if (selected && !selected(key)) continue;
-      const ttl = Number(ttlArg.toString('latin1'));
-      if (absolute && ttl > 0 && ttl <= Date.now()) {
-        counts.expired += 1;
-        continue;
-      }
-      const targetDb = mapDb(db);
-      if (selectedDb !== targetDb) {
-        batch.select(targetDb);
-        selectedDb = targetDb;
-      }
-      batch.restore(key, ttlArg, payload, absolute);
-      counts.keys += 1;
-      counts.bytes += payload.length;
-      if (ttl > 0) counts.expires += 1;
-      offerDump(sampler, db, key, ttl === 0, payload);
-      if (batch.full) await batch.flush();
-    }
+    reader.each(chunk, visit);
+    if (batch.full) await batch.flush();
   }
   reader.end();
   await batch.flush();

@@ -37,23 +37,51 @@ export class RespBuilder {
     this.buf[this.length++] = 10;
   }
 
+  /** `*3\r\n` / `$12\r\n`: a type byte, a decimal number and CRLF, without building a string. */
+  private header(type: number, n: number): void {
+    this.ensure(24);
+    const buf = this.buf;
+    buf[this.length++] = type;
+    if (n < 10) {
+      buf[this.length++] = 48 + n;
+    } else {
+      const start = this.length;
+      let rest = n;
+      while (rest > 0) {
+        buf[this.length++] = 48 + (rest % 10);
+        rest = Math.floor(rest / 10);
+      }
+      buf.subarray(start, this.length).reverse();
+    }
+    this.crlf();
+  }
+
   command(args: readonly RespArg[]): this {
-    this.ascii(`*${args.length}\r\n`);
+    this.header(0x2a, args.length);
     for (const arg of args) {
       const data = Buffer.isBuffer(arg) ? arg : typeof arg === 'number' || isAscii(arg) ? undefined : Buffer.from(arg, 'utf8');
       if (data) {
-        this.ascii(`$${data.length}\r\n`);
+        this.header(0x24, data.length);
         this.ensure(data.length + 2);
         this.buf.set(data, this.length);
         this.length += data.length;
       } else {
         const text = String(arg);
-        this.ascii(`$${text.length}\r\n`);
+        this.header(0x24, text.length);
         this.ascii(text);
         this.ensure(2);
       }
       this.crlf();
     }
+    this.count += 1;
+    return this;
+  }
+
+  /** Append an already encoded command as is. */
+  raw(command: Buffer): this {
+    this.ensure(command.length);
+    this.buf.set(command, this.length);
+    this.length += command.length;
     this.count += 1;
     return this;
   }
