@@ -16,10 +16,10 @@ import { parseKeyspace } from './keyspace.js';
 import { RespClient } from './resp-client.js';
 import { RespBuilder } from './resp-encode.js';
 import { RespError, type RespReply } from './resp-reply.js';
+import { dumpBatches } from './dump-batches.js';
 import { offerDump } from './rdb-value.js';
 import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 
-const SCAN_COUNT = 1000;
 
 export interface LogicalStats {
   keys: number;
@@ -46,19 +46,6 @@ async function databasesToRead(client: RespClient, source: RedisSource, endpoint
   return [...keyspace.keys()].sort((a, b) => a - b);
 }
 
-/** With exactly one include pattern the server filters (SCAN MATCH); other patterns are applied here. */
-export function scanCommand(cursor: string, match: string | undefined): string[] {
-  return match === undefined ? ['SCAN', cursor, 'COUNT', String(SCAN_COUNT)] : ['SCAN', cursor, 'MATCH', match, 'COUNT', String(SCAN_COUNT)];
-}
-
-export function parseScanReply(endpoint: RedisEndpoint, reply: RespReply): { cursor: string; keys: Buffer[] } {
-  if (reply instanceof RespError) throw endpointError(endpoint, `SCAN failed: ${reply.message}`);
-  if (!Array.isArray(reply) || reply.length !== 2 || !Buffer.isBuffer(reply[0]) || !Array.isArray(reply[1])) {
-    throw endpointError(endpoint, 'unexpected reply to SCAN');
-  }
-  return { cursor: reply[0].toString('latin1'), keys: reply[1] as Buffer[] };
-}
-
 interface DumpPlan {
   client: RespClient;
   endpoint: RedisEndpoint;
@@ -70,44 +57,13 @@ interface DumpPlan {
   signal: AbortSignal | undefined;
 }
 
-interface Pending {
-  keys: Buffer[];
-  /** Whether the reply list ends with the next SCAN's reply. */
-  scanning: boolean;
-  replies: Promise<RespReply[]>;
-}
-
-/** Send DUMP + PTTL for `keys`, and the next SCAN behind them (one round trip per batch). */
-function requestBatch(plan: DumpPlan, keys: Buffer[], cursor: string): Pending {
-  const request = new RespBuilder();
-  for (const key of keys) request.command(['DUMP', key]).command(['PTTL', key]);
-  const scanning = cursor !== '0';
-  if (scanning) request.command(scanCommand(cursor, plan.match));
-  const replies = plan.client.pipelineRaw(request.take(), keys.length * 2 + (scanning ? 1 : 0));
-  replies.catch(() => undefined); // awaited below; this only covers a generator closed while it is in flight
-  return { keys, scanning, replies };
-}
-
 async function* dumpDatabases(plan: DumpPlan): AsyncGenerator<Buffer> {
-  const { client, endpoint } = plan;
   const out = new RespBuilder(1 << 20);
-  const select = (found: Buffer[]): Buffer[] => (plan.filter ? found.filter(plan.filter) : found);
   for (const db of plan.dbs) {
-    await client.select(db);
+    await plan.client.select(db);
     out.command(['SELECT', db]);
-    const first = parseScanReply(endpoint, (await client.pipeline([scanCommand('0', plan.match)]))[0]!);
-    let pending: Pending | undefined = requestBatch(plan, select(first.keys), first.cursor);
-    while (pending) {
-      if (plan.signal?.aborted) throw new Error('backup aborted');
-      const current: Pending = pending;
-      const replies = await current.replies;
-      pending = undefined;
-      if (current.scanning) {
-        // The server starts on the next batch while this one is encoded.
-        const next = parseScanReply(endpoint, replies[replies.length - 1]!);
-        pending = requestBatch(plan, select(next.keys), next.cursor);
-      }
-      encodeBatch(plan, db, current.keys, replies, out);
+    for await (const batch of dumpBatches(plan.client, plan.match, plan.filter, plan.signal)) {
+      encodeBatch(plan, db, batch.keys, batch.replies, out);
       if (out.size >= 1 << 20) yield out.take();
     }
   }
