@@ -14,6 +14,7 @@ import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 import { parseKeyspace, type Keyspace } from './keyspace.js';
 
 const EOF_MARK_SIZE = 40;
+const COALESCE_BYTES = 512 * 1024;
 
 export interface RdbTransfer {
   bytes: number;
@@ -176,6 +177,7 @@ function streamPayload(connection: RespSocket, header: Header, idleTimeoutMs: nu
 
   const finish = (): void => {
     if (settled) return;
+    flush();
     settled = true;
     socket.destroy();
     out.push(null);
@@ -188,14 +190,27 @@ function streamPayload(connection: RespSocket, header: Header, idleTimeoutMs: nu
     rejectDone(error);
     out.destroy(error);
   };
-  const emit = (data: Buffer): void => {
-    if (data.length === 0) return;
-    bytes += data.length;
+  // Diskless transfers arrive in ~16 KB reads: coalesced into larger chunks, every later stage (hashing,
+  // codecs, file writes) does a fraction of the calls.
+  let parts: Buffer[] = [];
+  let partsSize = 0;
+  const flush = (): void => {
+    if (partsSize === 0) return;
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partsSize);
+    parts = [];
+    partsSize = 0;
     if (!out.push(data)) {
       // Backpressure: stop reading; no idle timeout while we are the ones waiting.
       socket.pause();
       socket.setTimeout(0);
     }
+  };
+  const emit = (data: Buffer): void => {
+    if (data.length === 0) return;
+    bytes += data.length;
+    parts.push(data);
+    partsSize += data.length;
+    if (partsSize >= COALESCE_BYTES) flush();
   };
   const onChunk = (chunk: Buffer): void => {
     if (settled) return;
