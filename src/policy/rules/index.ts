@@ -10,6 +10,7 @@ import { s3Buckets } from './s3-buckets.js';
 import { s3Lifecycle } from './s3-lifecycle.js';
 import type { Rule, RuleContext } from './rule.js';
 import { scheduleSyntax } from './schedule-syntax.js';
+import { sourceFilters } from './source-filters.js';
 import { tierCapabilities } from './tier-capabilities.js';
 import { unknownReferences } from './unknown-references.js';
 import { unusedDefinitions } from './unused-definitions.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   s3Buckets,
   unusedDefinitions,
   compressionLevel,
+  sourceFilters,
 ];
 
 export function runRules(ctx: RuleContext, rules: readonly Rule[] = RULES): Diagnostic[] {
