@@ -60,7 +60,7 @@ async function freePort() {
 
 // The OSD keeps objects in RAM: room for every upload of this run (Strata's and the bare one) plus slack,
 // since radosgw frees deleted data only later (garbage collection).
-const osdBytes = Math.max(4 * 1024 * MIB, 2 * runs * sizeBytes + 1024 * MIB);
+const osdBytes = Math.max(4 * 1024 * MIB, 3 * runs * sizeBytes + 1024 * MIB);
 let endpoint = option('--endpoint', undefined);
 let rgwBase;
 if (!endpoint) {
@@ -92,7 +92,7 @@ function side(mode, bucket, path) {
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
 
-const samples = { bare_upload: [], strata_backup: [], bare_download: [], strata_download: [], bare_restore: [], strata_restore: [] };
+const samples = { bare_upload: [], strata_put: [], strata_backup: [], bare_download: [], strata_download: [], bare_restore: [], strata_restore: [] };
 try {
   const client = new S3Client({ endpoint, region: process.env.AWS_REGION, forcePathStyle: true });
   for (let i = 0; i < runs; i += 1) {
@@ -104,14 +104,24 @@ try {
       mkdirSync(dir);
       return dir;
     };
-    log(`run ${i + 1}/${runs}: bare Upload…`);
-    samples.bare_upload.push(side('bare-upload', bucket, dataFile));
-    log(`run ${i + 1}/${runs}: strata backup…`);
-    samples.strata_backup.push(side('strata-backup', bucket, dataDir));
-    log(`run ${i + 1}/${runs}: bare GetObject…`);
-    samples.bare_download.push(side('bare-download', bucket));
-    log(`run ${i + 1}/${runs}: strata download (S3Storage.get + sha256)…`);
-    samples.strata_download.push(side('strata-download', bucket));
+    // Alternate who goes first: the OSD slows down as its memory fills, which would favour the first side.
+    const pairs = [
+      [
+        ['bare_upload', () => side('bare-upload', bucket, dataFile)],
+        ['strata_put', () => side('strata-put', bucket, dataFile)],
+        ['strata_backup', () => side('strata-backup', bucket, dataDir)],
+      ],
+      [
+        ['bare_download', () => side('bare-download', bucket)],
+        ['strata_download', () => side('strata-download', bucket)],
+      ],
+    ];
+    for (const group of pairs) {
+      for (const [name, run] of i % 2 === 0 ? group : [...group].reverse()) {
+        log(`run ${i + 1}/${runs}: ${name}…`);
+        samples[name].push(run());
+      }
+    }
     log(`run ${i + 1}/${runs}: bare GetObject | tar x…`);
     samples.bare_restore.push(side('bare-restore', bucket, target('bare-restored')));
     log(`run ${i + 1}/${runs}: strata restore…`);
@@ -136,20 +146,27 @@ const result = {
   runs,
   part_size: partMb * MIB,
   queue_size: queueSize,
-  upload: { bare_mb_per_s: mbps(pick.bare_upload), strata_mb_per_s: mbps(pick.strata_backup), ratio: mbps(pick.strata_backup) / mbps(pick.bare_upload) },
+  upload: {
+    bare_mb_per_s: mbps(pick.bare_upload),
+    strata_mb_per_s: mbps(pick.strata_backup),
+    ratio: mbps(pick.strata_backup) / mbps(pick.bare_upload),
+    storage_put_mb_per_s: mbps(pick.strata_put),
+    storage_put_ratio: mbps(pick.strata_put) / mbps(pick.bare_upload),
+  },
   download: { bare_mb_per_s: mbps(pick.bare_download), strata_mb_per_s: mbps(pick.strata_download), ratio: mbps(pick.strata_download) / mbps(pick.bare_download) },
   restore: { bare_mb_per_s: mbps(pick.bare_restore), strata_mb_per_s: mbps(pick.strata_restore), ratio: mbps(pick.strata_restore) / mbps(pick.bare_restore) },
-  peak_rss_mb: { strata_backup: peakRss('strata_backup'), strata_download: peakRss('strata_download'), strata_restore: peakRss('strata_restore'), bare_upload: peakRss('bare_upload'), bare_download: peakRss('bare_download') },
+  peak_rss_mb: { strata_put: peakRss('strata_put'), strata_backup: peakRss('strata_backup'), strata_download: peakRss('strata_download'), strata_restore: peakRss('strata_restore'), bare_upload: peakRss('bare_upload'), bare_download: peakRss('bare_download') },
   load_average: loadavg(),
   samples,
 };
-const strataPeak = Math.max(result.peak_rss_mb.strata_backup, result.peak_rss_mb.strata_download, result.peak_rss_mb.strata_restore);
+const strataPeak = Math.max(result.peak_rss_mb.strata_put, result.peak_rss_mb.strata_backup, result.peak_rss_mb.strata_download, result.peak_rss_mb.strata_restore);
 result.targets = { ratio_min: 0.9, upload_ok: result.upload.ratio >= 0.9, download_ok: result.download.ratio >= 0.9, rss_max_mb: 200, rss_ok: strataPeak <= 200 };
 
 const row = (name, s, extra = '') => `${name.padEnd(44)} ${s.seconds.toFixed(2).padStart(7)} s ${mbps(s).toFixed(1).padStart(8)} MB/s  RSS ${(s.max_rss_kb / 1024).toFixed(0).padStart(4)} MB  ${extra}`;
 const lines = [
   `S3 benchmark: ${(sizeBytes / 1e9).toFixed(2)} GB, ${result.server}, part ${partMb} MiB × ${queueSize} in flight (best of ${runs})`,
   row('bare lib-storage Upload (file → S3)', pick.bare_upload),
+  row('strata S3Storage.put (file → S3)', pick.strata_put, `ratio ${result.upload.storage_put_ratio.toFixed(2)}×`),
   row('strata runBackup (files → tar → S3Storage)', pick.strata_backup, `ratio ${result.upload.ratio.toFixed(2)}×`),
   row('bare GetObject + sha256', pick.bare_download),
   row('strata download (S3Storage.get + sha256)', pick.strata_download, `ratio ${result.download.ratio.toFixed(2)}×`),

@@ -1,5 +1,6 @@
 // One side of the S3 benchmark, in its own process so its peak RSS is its own. Prints one JSON line.
 //   node bench/s3/sides.mjs strata-backup   ENDPOINT BUCKET DATA_DIR
+//   node bench/s3/sides.mjs strata-put      ENDPOINT BUCKET FILE   (S3Storage.put alone: the storage layer)
 //   node bench/s3/sides.mjs strata-download ENDPOINT BUCKET
 //   node bench/s3/sides.mjs strata-restore  ENDPOINT BUCKET TARGET_DIR
 //   node bench/s3/sides.mjs bare-upload     ENDPOINT BUCKET FILE
@@ -106,6 +107,13 @@ switch (mode) {
     const storage = createStorage(tier(), identity);
     const { manifest } = await runBackup({ policy, category, data: category.data[0], storages: new Map([['warm', storage]]), resolveSecret: identity });
     bytes = manifest.size;
+    break;
+  }
+  case 'strata-put': {
+    const { createStorage } = await strata();
+    const storage = createStorage(tier(), identity);
+    startClock();
+    ({ bytes } = await storage.put('put/data.bin', createReadStream(path, { highWaterMark: 1 << 20 })));
     break;
   }
   case 'strata-download': {

@@ -1,6 +1,7 @@
 // A download that survives dropped connections: the SDK retries a GET only until its headers arrive, so a
 // connection lost mid-body would fail a whole restore. Here a lost body is resumed with a ranged GET from
 // the last byte received, pinned to the same object version by its ETag (If-Match), with backoff.
+// Chunks are forwarded as they arrive (no per-chunk promise), with backpressure through pause/resume.
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRetryable } from './s3-errors.js';
@@ -27,35 +28,87 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs = 20_000): n
 /** Open from `offset` (0 first, then where the last body stopped) against the given ETag. */
 export type OpenFrom = (offset: number, etag: string | undefined) => Promise<OpenedBody>;
 
-export async function openResumable(open: OpenFrom, options: ResumableOptions): Promise<Readable> {
-  const first = await open(0, undefined);
-  const { size, etag } = first;
+class ResumableBody extends Readable {
+  private current: Readable | undefined;
+  private offset = 0;
+  private failures = 0;
+  private readonly size: number;
+  private readonly etag: string | undefined;
 
-  async function* generate(): AsyncGenerator<Buffer> {
-    let current: Readable | undefined = first.body;
-    let offset = 0;
-    let failures = 0;
-    for (;;) {
-      try {
-        if (!current) current = (await open(offset, etag)).body;
-        for await (const chunk of current) {
-          const buffer = chunk as Buffer;
-          offset += buffer.length;
-          failures = 0;
-          yield buffer;
-        }
-        current = undefined;
-        if (offset >= size) return;
-        throw Object.assign(new Error(`the connection ended after ${offset} of ${size} bytes`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-      } catch (error) {
-        current?.destroy();
-        current = undefined;
-        failures++;
-        if (!isRetryable(error) || failures >= options.maxAttempts) throw options.describe(error, offset, failures);
-        await sleep(backoffDelay(failures, options.baseDelayMs));
-      }
-    }
+  constructor(
+    first: OpenedBody,
+    private readonly open: OpenFrom,
+    private readonly options: ResumableOptions,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+    this.size = first.size;
+    this.etag = first.etag;
+    this.attach(first.body);
   }
 
-  return Readable.from(generate(), { objectMode: false, highWaterMark: 1 << 20 });
+  private attach(body: Readable): void {
+    this.current = body;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      void this.reconnect(body, error);
+    };
+    body.on('data', (chunk: Buffer) => {
+      this.offset += chunk.length;
+      this.failures = 0;
+      if (!this.push(chunk)) body.pause();
+    });
+    body.once('end', () => {
+      if (this.offset >= this.size) {
+        settled = true;
+        this.current = undefined;
+        this.push(null);
+      } else fail(Object.assign(new Error(`the connection ended after ${this.offset} of ${this.size} bytes`), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+    body.once('error', fail);
+    body.once('close', () => {
+      if (!settled && this.offset < this.size) fail(Object.assign(new Error('the connection closed early'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+  }
+
+  private async reconnect(body: Readable | undefined, error: unknown): Promise<void> {
+    if (body) {
+      body.removeAllListeners('data');
+      body.on('error', () => undefined); // a late socket error on a body we gave up on is not news
+      body.destroy();
+    }
+    this.current = undefined;
+    if (this.destroyed) return;
+    this.failures++;
+    if (!isRetryable(error) || this.failures >= this.options.maxAttempts) {
+      this.destroy(this.options.describe(error, this.offset, this.failures));
+      return;
+    }
+    await sleep(backoffDelay(this.failures, this.options.baseDelayMs));
+    if (this.destroyed) return;
+    let next: OpenedBody;
+    try {
+      next = await this.open(this.offset, this.etag);
+    } catch (openError) {
+      return this.reconnect(undefined, openError);
+    }
+    if (this.destroyed) next.body.destroy();
+    else this.attach(next.body);
+  }
+
+  override _read(): void {
+    this.current?.resume();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.current?.destroy();
+    this.current = undefined;
+    callback(error);
+  }
+}
+
+export async function openResumable(open: OpenFrom, options: ResumableOptions): Promise<Readable> {
+  const first = await open(0, undefined);
+  return new ResumableBody(first, open, options);
 }
