@@ -2,6 +2,7 @@
 // identity, instance metadata), never from the policy; standard retries with exponential backoff and
 // jitter on 5xx, throttling and dropped connections; timeouts so a dead connection cannot hang a backup.
 import { S3Client } from '@aws-sdk/client-s3';
+import { redactSecrets } from '../../exec/exec.js';
 import type { S3StorageOptions } from './s3-options.js';
 
 export function createS3Client(options: S3StorageOptions): S3Client {
@@ -25,8 +26,27 @@ export function createS3Client(options: S3StorageOptions): S3Client {
       socketTimeout: 120_000,
     },
   });
+  if (options.redact && options.redact.length > 0) redactErrors(client, options.redact);
   if (process.env.STRATA_S3_DEBUG === '1') traceRequests(client);
   return client;
+}
+
+/** An endpoint from `${env:…}` is a resolved secret: network errors ("getaddrinfo ENOTFOUND host") must not show it. */
+function redactErrors(client: S3Client, secrets: string[]): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error instanceof Error) {
+          error.message = redactSecrets(error.message, secrets);
+          if (error.stack) error.stack = redactSecrets(error.stack, secrets);
+        }
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'strataRedactEndpoint' },
+  );
 }
 
 /** STRATA_S3_DEBUG=1: one stderr line per S3 request attempt (operation, bucket, key, status, time). */

@@ -37,6 +37,8 @@ export interface S3StorageOptions {
   retryBaseMs: number;
   /** Keys per listing page; undefined leaves it to the server (1000). Tests set it low to page for real. */
   pageSize?: number;
+  /** Values resolved from `${env:…}` (the endpoint and its host): redacted from every error message. */
+  redact?: string[];
 }
 
 /** 'a/b' → 'a/b/', '/a/' → 'a/', '' → ''. */
@@ -75,7 +77,13 @@ export function s3OptionsFromTier(tier: ResolvedTier, resolveSecret: (value: str
   };
   const region = resolveMaybe(storage.region, resolveSecret);
   if (region !== undefined) options.region = region;
-  if (endpoint !== undefined) options.endpoint = endpoint;
+  if (endpoint !== undefined) {
+    options.endpoint = endpoint;
+    if (storage.endpoint?.includes('${')) {
+      const url = new URL(endpoint);
+      options.redact = [...new Set([endpoint, url.host, url.hostname])];
+    }
+  }
   if (tier.storageClass !== undefined) options.storageClass = tier.storageClass;
   if (tier.sse !== undefined) options.sse = tier.sse as ServerSideEncryption;
   if (tier.kmsKeyId !== undefined) options.kmsKeyId = tier.kmsKeyId;

@@ -173,7 +173,9 @@ export class S3Storage implements Storage {
       const out = await this.client.send(new GetBucketVersioningCommand({ Bucket: this.bucket }));
       return out.Status === 'Enabled' || out.Status === 'Suspended';
     } catch (error) {
-      if (isUnsupported(error)) return false;
+      // Not implemented, or not allowed to ask: delete the current objects only (a versioned bucket keeps
+      // the old versions until its lifecycle removes them).
+      if (isUnsupported(error) || isAccessDenied(error)) return false;
       throw toOperationError('GetBucketVersioning', this.bucket, undefined, error);
     }
   }
