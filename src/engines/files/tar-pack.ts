@@ -8,6 +8,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, ty
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Header, Pax, type HeaderData } from 'tar';
+import { GeneratorReadable } from '../../pipeline/generator-readable.js';
 
 const BLOCK = 512;
 /** Files up to this size are read synchronously in one call: cheaper than four async round trips. */
@@ -268,56 +269,6 @@ async function* generateEntries(options: PackOptions): AsyncGenerator<Buffer> {
   yield batch.take()!;
 }
 
-/**
- * Pulls chunks from an async generator on demand. Unlike Readable.from, destroying it while a read is
- * in flight never throws into the generator mid-await (which surfaced as an uncaught exception); the
- * generator is closed (its `finally` blocks run) once the pending step settles.
- */
-class GeneratorReadable extends Readable {
-  private pumping = false;
-
-  constructor(private readonly source: AsyncGenerator<Buffer>) {
-    super({ highWaterMark: 1 << 20 });
-  }
-
-  override _read(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    try {
-      for (;;) {
-        const step = await this.source.next();
-        if (this.destroyed) {
-          await this.source.return(undefined).catch(() => undefined);
-          return;
-        }
-        if (step.done) {
-          this.push(null);
-          return;
-        }
-        if (!this.push(step.value)) return;
-      }
-    } catch (error) {
-      this.destroy(error as Error);
-    } finally {
-      this.pumping = false;
-    }
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.pumping) {
-      callback(error); // pump() closes the generator when its pending step settles
-      return;
-    }
-    this.source.return(undefined).then(
-      () => callback(error),
-      () => callback(error),
-    );
-  }
-}
 
 /** A readable tar stream of the roots; it errors (never ends cleanly) if any entry cannot be read in full. */
 export function packTree(options: PackOptions): Readable {

@@ -19,7 +19,7 @@ import type { BackupRequest, EngineBackup } from '../engine.js';
 import { dumpPlainCollection, dumpSnapshotCollection, type CollectionDumpResult, type CollectionDumpTarget } from './collection-dump.js';
 import { bsonEntryPath, dataCollectionName, metadataEntryPath } from './dump-layout.js';
 import { formatMetadata, indexesToCreate } from './dump-metadata.js';
-import { GeneratorReadable } from './generator-readable.js';
+import { GeneratorReadable } from '../../pipeline/generator-readable.js';
 import { listSelectedCollections, type PlannedCollection } from './list-namespaces.js';
 import { BACKUP_SELECTION_TIMEOUT_MS, connectMongo, mongoError, supportsSnapshotReads } from './mongo-connection.js';
 import { MongoStatsBuilder, SNAPSHOT_KEY, SNAPSHOTS_KEY } from './mongo-stats.js';

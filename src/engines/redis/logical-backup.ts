@@ -9,7 +9,7 @@
 import type { RedisSource } from '../../generated/policy.js';
 import type { SourceStats } from '../../model/manifest.js';
 import type { BackupRequest, EngineBackup } from '../engine.js';
-import { GeneratorReadable } from './generator-readable.js';
+import { GeneratorReadable } from '../../pipeline/generator-readable.js';
 import { digestSample, KeySampler } from './key-sample.js';
 import { createKeyFilter, type KeyPredicate } from './key-pattern.js';
 import { parseKeyspace } from './keyspace.js';

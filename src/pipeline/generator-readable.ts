@@ -1,12 +1,14 @@
-// A Readable fed by an async generator, pulled on demand (backpressure: the generator only advances
-// when the consumer wants more). Destroying it closes the generator once its pending step settles,
-// so its `finally` blocks (closing connections) always run.
+// A Readable that pulls chunks from an async generator only when the consumer wants more (so a slow
+// upload holds back the file reads or the database cursor). Unlike Readable.from, destroying it while a
+// step is in flight never throws into the generator mid-await (which surfaced as an uncaught exception);
+// the generator is closed (its `finally` blocks run: files, cursors and connections are closed) once the
+// pending step settles. Shared by the files, Redis and MongoDB engines.
 import { Readable } from 'node:stream';
 
 export class GeneratorReadable extends Readable {
   private pumping = false;
 
-  constructor(private readonly source: AsyncGenerator<Buffer>) {
+  constructor(private readonly source: AsyncGenerator<Buffer, unknown>) {
     super({ highWaterMark: 1 << 20 });
   }
 
@@ -39,7 +41,7 @@ export class GeneratorReadable extends Readable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.pumping) {
-      callback(error);
+      callback(error); // pump() closes the generator when its pending step settles
       return;
     }
     this.source.return(undefined).then(
