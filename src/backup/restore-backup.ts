@@ -67,7 +67,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
   const started = Date.now();
   const { entry, storage } = request;
   const { manifest } = entry;
-  const engine = getEngine(manifest.source_type);
+  const engine = await getEngine(manifest.source_type);
   if (!(engine.formats ?? [engine.format]).includes(manifest.codecs.format)) {
     throw new Error(`backup ${manifest.id} is in format ${manifest.codecs.format}, which the ${engine.type} engine cannot read`);
   }

@@ -43,7 +43,7 @@ export async function restoreTest(request: RestoreTestRequest): Promise<Verifica
   let target: ScratchTarget | undefined;
   try {
     scratch = await mkdtemp(join(request.scratchRoot ?? tmpdir(), 'strata-restore-test-'));
-    const engine = getEngine(manifest.source_type);
+    const engine = await getEngine(manifest.source_type);
     const source = sourceForRestore(request.policy, entry);
     target = engine.createScratchTarget
       ? await engine.createScratchTarget(
@@ -62,7 +62,7 @@ export async function restoreTest(request: RestoreTestRequest): Promise<Verifica
     });
     record.duration_ms = result.durationMs;
     record.bytes = result.bytes;
-    record.details = getEngine(manifest.source_type).compareStats(manifest.stats, result.stats);
+    record.details = (await getEngine(manifest.source_type)).compareStats(manifest.stats, result.stats);
     record.ok = record.details.length === 0;
   } catch (error) {
     record.details = [(error as Error).message];

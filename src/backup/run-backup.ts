@@ -69,7 +69,7 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
   for (const copy of further) storageOf(request.storages, copy.tier);
   const source = policy.sources[data.source];
   if (!source) throw new Error(`backup of ${label}: source "${data.source}" is not defined`);
-  const engine = getEngine(source.type);
+  const engine = await getEngine(source.type);
   const recipients = category.recipients.map((r) => (r.includes('${') ? request.resolveSecret(r) : r).trim()).filter((r) => r !== '');
 
   const started = now();

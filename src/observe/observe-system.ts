@@ -88,7 +88,7 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
       unavailableSources[name] = `the ${source.type} engine is not implemented yet (validate and render work; backups cannot run)`;
       continue;
     }
-    const engine = getEngine(source.type);
+    const engine = await getEngine(source.type);
     if (!engine.probe || !request.resolveSecret) continue;
     try {
       await withTimeout(engine.probe({ name, source, data: { source: name, sourceType: source.type }, resolveSecret: request.resolveSecret }), PROBE_TIMEOUT_MS);
