@@ -1,13 +1,12 @@
 // Bucket settings as planned resources (pure): what a tier wants (versioning, lifecycle, default encryption,
 // object lock), what the bucket has, and the changes between them, or problems where the endpoint or the
 // bucket cannot honour a setting. The I/O side (read the bucket, write one change) is in
-// bucket-settings-io.ts and re-exported here, so callers have one module to import.
+// bucket-settings-io.ts, so the planner that imports this module never loads the AWS SDK for it.
 import type { ResolvedTier } from '../../model/policy-model.js';
 import { desiredLifecycleRules, describeRule, isStrataRuleId, ruleDifferences, ruleIdsFor, type LifecycleRuleSpec } from './lifecycle-rules.js';
 import { normalizePrefix } from './s3-options.js';
 
 export type { LifecycleRuleSpec, LifecycleTransitionSpec } from './lifecycle-rules.js';
-export { applyBucketChange, applyBucketWrite, BucketSettingUnsupportedError, readBucketSettings, type BucketTarget } from './bucket-settings-io.js';
 
 export type BucketSettingKind = 'versioning' | 'lifecycle' | 'encryption' | 'object-lock';
 export type BucketChangeKind = 'create-bucket' | BucketSettingKind;

@@ -17,15 +17,8 @@ import { runBackup } from '../../../src/backup/run-backup.js';
 import type { ResolvedTier } from '../../../src/model/policy-model.js';
 import { scanTier } from '../../../src/observe/scan-tier.js';
 import { LocalStorage } from '../../../src/storage/local/local-storage.js';
-import {
-  applyBucketChange,
-  bucketProblems,
-  desiredBucketSettings,
-  diffBucketSettings,
-  readBucketSettings,
-  type BucketChange,
-} from '../../../src/storage/s3/bucket-settings.js';
-import { BucketSettingUnsupportedError } from '../../../src/storage/s3/bucket-settings-io.js';
+import { bucketProblems, desiredBucketSettings, diffBucketSettings, type BucketChange } from '../../../src/storage/s3/bucket-settings.js';
+import { applyBucketChange, BucketSettingUnsupportedError, readBucketSettings } from '../../../src/storage/s3/bucket-settings-io.js';
 import { S3ObjectLockedError, type S3Storage } from '../../../src/storage/s3/s3-storage.js';
 import { generateAgeKey } from '../../helpers/age-key.js';
 import { filesFixture } from '../../helpers/files-policy.js';
