@@ -1,0 +1,24 @@
+// Prints one plain closing line ("tests: N passed, N failed, N skipped") that any CI log reader understands,
+// after vitest's own summary. A run that executed no test says so and fails.
+import type { Reporter, TestModule } from 'vitest/node';
+
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const module of testModules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed += 1;
+        else if (state === 'failed') failed += 1;
+        else skipped += 1;
+      }
+    }
+    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    if (passed + failed === 0) {
+      process.stdout.write('no test was executed\n');
+      process.exitCode = 1;
+    }
+  }
+}
