@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { RedisSource } from '../../src/generated/policy.js';
-import type { ResolvedCategory, ResolvedDataRef, ResolvedPolicy } from '../../src/model/policy-model.js';
+import { singleSourceFixture, type SingleSourceFixture } from './single-source-fixture.js';
 import { startScratchServer, type ScratchServer } from '../../src/engines/redis/scratch-server.js';
-import { LocalStorage } from '../../src/storage/local/local-storage.js';
-import type { Storage } from '../../src/storage/storage.js';
 
 export const REDIS_BINARIES = ['redis-server', 'redis-cli', 'redis-check-rdb'];
 
@@ -76,39 +74,10 @@ export interface RedisFixtureOptions {
   source?: string;
 }
 
-export interface RedisFixture {
-  policy: ResolvedPolicy;
-  category: ResolvedCategory;
-  data: ResolvedDataRef;
-  storages: Map<string, Storage>;
-  root: string;
-}
+export type RedisFixture = SingleSourceFixture;
 
 export function redisFixture(options: RedisFixtureOptions): RedisFixture {
-  const source = options.source ?? 'cache';
-  const root = join(options.storageRoot, 'hot');
-  const storages = new Map<string, Storage>([['hot', new LocalStorage(root)]]);
-  const data: ResolvedDataRef = {
-    source,
-    sourceType: 'redis',
-    ...(options.dataInclude ? { include: options.dataInclude } : {}),
-    ...(options.dataExclude ? { exclude: options.dataExclude } : {}),
-  };
-  const category: ResolvedCategory = {
-    name: 'sessions',
-    rpo: '1h',
-    rto: '1h',
-    rpoMs: 3_600_000,
-    rtoMs: 3_600_000,
-    data: [data],
-    schedule: { full: '0 * * * *', timezone: 'UTC' },
-    copies: [{ tier: 'hot', keep: { last: 3 } }],
-    verify: { checksum: 'every-backup', restoreTest: 'weekly', drill: 'never' },
-    compression: options.compression ?? 'zstd',
-    compressionLevel: 3,
-    recipients: options.recipients ?? [],
-  };
-  const redisSource: RedisSource = {
+  const source: RedisSource = {
     type: 'redis',
     url: options.url,
     mode: options.mode ?? 'rdb',
@@ -116,15 +85,16 @@ export function redisFixture(options: RedisFixtureOptions): RedisFixture {
     ...(options.include ? { include: options.include } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
   };
-  const policy: ResolvedPolicy = {
-    file: join(options.storageRoot, 'policy.yaml'),
-    system: 'test-system',
-    scheduler: { type: 'none', strataBin: '/usr/local/bin/strata', policyPath: join(options.storageRoot, 'policy.yaml') },
-    sources: { [source]: redisSource },
-    tiers: { hot: { name: 'hot', storage: { type: 'local', path: root }, offsite: false } },
-    categories: [category],
-  };
-  return { policy, category, data, storages, root };
+  return singleSourceFixture({
+    storageRoot: options.storageRoot,
+    sourceName: options.source ?? 'cache',
+    source,
+    categoryName: 'sessions',
+    include: options.dataInclude,
+    exclude: options.dataExclude,
+    compression: options.compression,
+    recipients: options.recipients,
+  });
 }
 
 /** Keys of every type (strings, int strings, hashes, lists, sets, zsets, a stream, big collections, TTLs). */

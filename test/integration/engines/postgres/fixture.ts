@@ -1,9 +1,6 @@
 // A resolved policy with one postgres source and local tiers, plus the sample data the tests dump.
-import { join } from 'node:path';
 import type { PostgresSource } from '../../../../src/generated/policy.js';
-import type { ResolvedCategory, ResolvedDataRef, ResolvedPolicy } from '../../../../src/model/policy-model.js';
-import { LocalStorage } from '../../../../src/storage/local/local-storage.js';
-import type { Storage } from '../../../../src/storage/storage.js';
+import { singleSourceFixture, type SingleSourceFixture } from '../../../helpers/single-source-fixture.js';
 import type { PostgresServer } from '../../../helpers/postgres-server.js';
 
 export interface PgPolicyOptions {
@@ -15,45 +12,10 @@ export interface PgPolicyOptions {
   recipients?: string[];
 }
 
-export interface PgFixture {
-  policy: ResolvedPolicy;
-  category: ResolvedCategory;
-  data: ResolvedDataRef;
-  storages: Map<string, Storage>;
-  root: string;
-}
+export type PgFixture = SingleSourceFixture;
 
 export function pgFixture(options: PgPolicyOptions): PgFixture {
-  const root = join(options.storageRoot, 'hot');
-  const data: ResolvedDataRef = {
-    source: 'db',
-    sourceType: 'postgres',
-    ...(options.include ? { include: options.include } : {}),
-    ...(options.exclude ? { exclude: options.exclude } : {}),
-  };
-  const category: ResolvedCategory = {
-    name: 'critical',
-    rpo: '1h',
-    rto: '1h',
-    rpoMs: 3_600_000,
-    rtoMs: 3_600_000,
-    data: [data],
-    schedule: { full: '0 * * * *', timezone: 'UTC' },
-    copies: [{ tier: 'hot', keep: { last: 3 } }],
-    verify: { checksum: 'every-backup', restoreTest: 'weekly', drill: 'never' },
-    compression: options.compression ?? 'zstd',
-    compressionLevel: 3,
-    recipients: options.recipients ?? [],
-  };
-  const policy: ResolvedPolicy = {
-    file: join(options.storageRoot, 'policy.yaml'),
-    system: 'test-system',
-    scheduler: { type: 'none', strataBin: '/usr/local/bin/strata', policyPath: join(options.storageRoot, 'policy.yaml') },
-    sources: { db: { type: 'postgres', ...options.source } },
-    tiers: { hot: { name: 'hot', storage: { type: 'local', path: root }, offsite: false } },
-    categories: [category],
-  };
-  return { policy, category, data, storages: new Map([['hot', new LocalStorage(root)]]), root };
+  return singleSourceFixture({ ...options, sourceName: 'db', source: { type: 'postgres', ...options.source } });
 }
 
 export const identity = (value: string): string => value;
