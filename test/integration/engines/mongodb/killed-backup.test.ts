@@ -13,7 +13,7 @@ import { removeDebris, scanTier } from '../../../../src/observe/scan-tier.js';
 import { chainStreams } from '../../../../src/pipeline/codecs.js';
 import type { Storage } from '../../../../src/storage/storage.js';
 import { describeWithMongo, dropDatabases, uniquePrefix } from '../../../helpers/mongodb-server.js';
-import { mongoFixture, type MongoFixtureOptions } from './policy-fixture.js';
+import { mongoFixture, mongoSingleSource, type MongoFixtureOptions } from './policy-fixture.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { parseMongoUri, formatMongoUri } from '../../../../src/engines/mongodb/mongo-uri.js';
 
@@ -92,7 +92,7 @@ describeWithMongo('mongodb: a killed backup leaves no backup', (uri) => {
     const appName = `strata-kill-${randomBytes(4).toString('hex')}`;
     const options: MongoFixtureOptions = { storageRoot: join(work, 'storage'), source: { uri: withAppName(uri, appName), include: [database] }, compression: 'none' };
     const fixture = mongoFixture(options);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'backup-child.ts'), JSON.stringify(options)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../../helpers/throttled-backup-child.ts'), JSON.stringify({ fixture: mongoSingleSource(options), throttleMs: 100 })], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

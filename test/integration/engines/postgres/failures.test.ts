@@ -12,7 +12,7 @@ import type { Storage } from '../../../../src/storage/storage.js';
 import { freePort, POSTGRES_BINARIES, startPostgres, type PostgresServer } from '../../../helpers/postgres-server.js';
 import { describeWithBinaries } from '../../../helpers/services.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
-import { createOwner, identity, pgFixture, seedShop, type PgPolicyOptions } from './fixture.js';
+import { createOwner, identity, pgFixture, pgSingleSource, seedShop, type PgPolicyOptions } from './fixture.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
 const PLANTED = 'crash-S3cret-pw';
@@ -54,7 +54,7 @@ describeWithBinaries(POSTGRES_BINARIES, 'postgres failures', () => {
     const work = await makeTempDir();
     const options: PgPolicyOptions = { storageRoot: join(work, 'storage'), source: { url: server.url('shop', 'app', PLANTED) }, compression: 'none' };
     const fixture = pgFixture(options);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'backup-child.ts'), JSON.stringify(options)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../../helpers/throttled-backup-child.ts'), JSON.stringify({ fixture: pgSingleSource(options), throttleMs: 20 })], {
       cwd: repo,
       // A killed child cannot remove its passfile: keep it inside the test's temp dir.
       env: { ...process.env, TMPDIR: work },

@@ -1,6 +1,6 @@
 // A resolved policy with one postgres source and local tiers, plus the sample data the tests dump.
 import type { PostgresSource } from '../../../../src/generated/policy.js';
-import { singleSourceFixture, type SingleSourceFixture } from '../../../helpers/single-source-fixture.js';
+import { singleSourceFixture, type SingleSourceFixture, type SingleSourceOptions } from '../../../helpers/single-source-fixture.js';
 import type { PostgresServer } from '../../../helpers/postgres-server.js';
 
 export interface PgPolicyOptions {
@@ -14,8 +14,12 @@ export interface PgPolicyOptions {
 
 export type PgFixture = SingleSourceFixture;
 
+export function pgSingleSource(options: PgPolicyOptions): SingleSourceOptions {
+  return { ...options, sourceName: 'db', source: { type: 'postgres', ...options.source } };
+}
+
 export function pgFixture(options: PgPolicyOptions): PgFixture {
-  return singleSourceFixture({ ...options, sourceName: 'db', source: { type: 'postgres', ...options.source } });
+  return singleSourceFixture(pgSingleSource(options));
 }
 
 export const identity = (value: string): string => value;

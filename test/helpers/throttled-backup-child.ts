@@ -1,12 +1,12 @@
-// Child process for the crash test: one MongoDB backup whose upload is throttled, so the parent can
-// SIGKILL it mid-dump. Usage: node --import tsx backup-child.ts '<json MongoFixtureOptions>'
+// Child process for the database crash tests: one backup whose upload is throttled, so the parent can SIGKILL
+// it mid-dump. Usage: node --import tsx throttled-backup-child.ts '<json { fixture: SingleSourceOptions, throttleMs }>'
 import { Transform } from 'node:stream';
-import { runBackup } from '../../../../src/backup/run-backup.js';
-import { chainStreams } from '../../../../src/pipeline/codecs.js';
-import { mongoFixture, type MongoFixtureOptions } from './policy-fixture.js';
+import { runBackup } from '../../src/backup/run-backup.js';
+import { chainStreams } from '../../src/pipeline/codecs.js';
+import { singleSourceFixture, type SingleSourceOptions } from './single-source-fixture.js';
 
-const options = JSON.parse(process.argv[2] ?? '{}') as MongoFixtureOptions;
-const fixture = mongoFixture(options);
+const { fixture: options, throttleMs } = JSON.parse(process.argv[2] ?? '{}') as { fixture: SingleSourceOptions; throttleMs: number };
+const fixture = singleSourceFixture(options);
 const inner = fixture.storages.get('hot')!;
 fixture.storages.set('hot', {
   kind: inner.kind,
@@ -18,7 +18,7 @@ fixture.storages.set('hot', {
   put: (key, body) => {
     const slow = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
-        setTimeout(() => callback(null, chunk), 100);
+        setTimeout(() => callback(null, chunk), throttleMs);
       },
     });
     return inner.put(key, key.endsWith('manifest.json') ? body : chainStreams(body, [slow]));
