@@ -1,6 +1,5 @@
 // A backup killed (SIGKILL) mid-transfer, or failing mid-stream, leaves nothing that looks like a backup:
 // scanTier sees no entry, only debris, which removeDebris cleans; the next backup and restore work.
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -17,6 +16,7 @@ import { filesFixture, identity, type FilesPolicyOptions } from '../../helpers/f
 import { describeWithBinaries } from '../../helpers/services.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { diffTrees, snapshotTree } from '../../helpers/tree-snapshot.js';
+import { killMidBackup } from '../../helpers/kill-mid-backup.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 
@@ -79,31 +79,16 @@ describeWithBinaries(['age', 'age-keygen', 'zstd'], 'crash safety', () => {
     const options: FilesPolicyOptions = { storageRoot: join(work, 'storage'), paths: [source], recipients: [key.recipient] };
     const fixture = filesFixture(options);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'test/helpers/backup-child.ts'), JSON.stringify(options)], {
+    // Kill once the artifact's temp file holds a good part of the data: mid-transfer, not at the start.
+    const { ended, killedAt, output } = await killMidBackup(['--import', 'tsx', join(repo, 'test/helpers/backup-child.ts'), JSON.stringify(options)], {
       cwd: repo,
       // The killed child cannot remove its 0600 recipients file: keep it inside the test's temp dir.
       env: { ...process.env, TMPDIR: work },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      progress: async () => (await tempFiles(fixture.roots.hot!)).reduce((sum, t) => sum + t.size, 0),
+      atBytes: 16 << 20,
+      pollMs: 10,
     });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-
-    // Kill once the artifact's temp file holds a good part of the data: mid-transfer, not at the start.
-    const deadline = Date.now() + 30_000;
-    let killedAt = 0;
-    while (Date.now() < deadline && child.exitCode === null) {
-      const temps = await tempFiles(fixture.roots.hot!);
-      const size = temps.reduce((sum, t) => sum + t.size, 0);
-      if (size >= 16 << 20) {
-        child.kill('SIGKILL');
-        killedAt = size;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(await exited, `child output:\n${output}`).toBe('SIGKILL');
+    expect(ended, `child output:\n${output}`).toBe('SIGKILL');
     expect(killedAt).toBeGreaterThan(0);
     expect(output).not.toMatch(/^done/m);
 

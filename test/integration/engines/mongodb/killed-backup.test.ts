@@ -1,7 +1,6 @@
 // A MongoDB backup that dies part-way leaves no backup: SIGKILLed mid-dump, only manifest-less debris
 // remains (which cleanup removes) and the process's connections go away; aborted in-process, nothing at
 // all remains. The next backup works.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { chainStreams } from '../../../../src/pipeline/codecs.js';
 import type { Storage } from '../../../../src/storage/storage.js';
 import { describeWithMongo, dropDatabases, uniquePrefix } from '../../../helpers/mongodb-server.js';
 import { mongoFixture, mongoSingleSource, type MongoFixtureOptions } from './policy-fixture.js';
+import { killMidBackup } from '../../../helpers/kill-mid-backup.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { parseMongoUri, formatMongoUri } from '../../../../src/engines/mongodb/mongo-uri.js';
 
@@ -92,32 +92,24 @@ describeWithMongo('mongodb: a killed backup leaves no backup', (uri) => {
     const appName = `strata-kill-${randomBytes(4).toString('hex')}`;
     const options: MongoFixtureOptions = { storageRoot: join(work, 'storage'), source: { uri: withAppName(uri, appName), include: [database] }, compression: 'none' };
     const fixture = mongoFixture(options);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../../helpers/throttled-backup-child.ts'), JSON.stringify({ fixture: mongoSingleSource(options), throttleMs: 100 })], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-
     const connections = async (): Promise<number> => {
       const ops = await client.db('admin').aggregate([{ $currentOp: { allUsers: true, idleConnections: true } }, { $match: { appName } }]).toArray();
       return ops.length;
     };
-    const deadline = Date.now() + 60_000;
-    let killed = false;
-    while (Date.now() < deadline && child.exitCode === null) {
-      if ((await tempBytes(fixture.root)) >= 256 << 10) {
-        expect(await connections()).toBeGreaterThan(0);
-        child.kill('SIGKILL');
-        killed = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(await exited, `child output:\n${output}`).toBe('SIGKILL');
-    expect(killed).toBe(true);
+    const { ended, killedAt, output } = await killMidBackup(
+      ['--import', 'tsx', join(import.meta.dirname, '../../../helpers/throttled-backup-child.ts'), JSON.stringify({ fixture: mongoSingleSource(options), throttleMs: 100 })],
+      {
+        cwd: repo,
+        progress: () => tempBytes(fixture.root),
+        atBytes: 256 << 10,
+        beforeKill: async () => {
+          expect(await connections()).toBeGreaterThan(0);
+        },
+        timeoutMs: 60_000,
+      },
+    );
+    expect(ended, `child output:\n${output}`).toBe('SIGKILL');
+    expect(killedAt > 0).toBe(true);
     expect(output).not.toMatch(/^done/m);
 
     const storage = fixture.storages.get('hot')!;

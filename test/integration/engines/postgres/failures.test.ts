@@ -1,7 +1,6 @@
 // PostgreSQL failure paths against a private cluster: a backup SIGKILLed mid-dump leaves no backup (and no
 // session on the server); an unreachable source, a wrong password and a dump error give clear errors that
 // name host:port/database, never the password, and store nothing.
-import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { removeDebris, scanTier } from '../../../../src/observe/scan-tier.js';
 import type { Storage } from '../../../../src/storage/storage.js';
 import { freePort, POSTGRES_BINARIES, startPostgres, type PostgresServer } from '../../../helpers/postgres-server.js';
 import { describeWithBinaries } from '../../../helpers/services.js';
+import { killMidBackup } from '../../../helpers/kill-mid-backup.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { createOwner, identity, pgFixture, pgSingleSource, seedShop, type PgPolicyOptions } from './fixture.js';
 
@@ -54,31 +54,21 @@ describeWithBinaries(POSTGRES_BINARIES, 'postgres failures', () => {
     const work = await makeTempDir();
     const options: PgPolicyOptions = { storageRoot: join(work, 'storage'), source: { url: server.url('shop', 'app', PLANTED) }, compression: 'none' };
     const fixture = pgFixture(options);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../../helpers/throttled-backup-child.ts'), JSON.stringify({ fixture: pgSingleSource(options), throttleMs: 20 })], {
-      cwd: repo,
-      // A killed child cannot remove its passfile: keep it inside the test's temp dir.
-      env: { ...process.env, TMPDIR: work },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-
-    const deadline = Date.now() + 30_000;
-    let killedAt = 0;
-    while (Date.now() < deadline && child.exitCode === null) {
-      const size = await tempBytes(fixture.root);
-      if (size >= 512 << 10) {
+    const { ended, killedAt, output } = await killMidBackup(
+      ['--import', 'tsx', join(import.meta.dirname, '../../../helpers/throttled-backup-child.ts'), JSON.stringify({ fixture: pgSingleSource(options), throttleMs: 20 })],
+      {
+        cwd: repo,
+        // A killed child cannot remove its passfile: keep it inside the test's temp dir.
+        env: { ...process.env, TMPDIR: work },
+        progress: () => tempBytes(fixture.root),
+        atBytes: 512 << 10,
         // The dump is running: its snapshot-holding session is on the server right now.
-        expect(await server.psql("SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = 'strata'")).toBe('t\n');
-        child.kill('SIGKILL');
-        killedAt = size;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(await exited, `child output:\n${output}`).toBe('SIGKILL');
+        beforeKill: async () => {
+          expect(await server.psql("SELECT count(*) > 0 FROM pg_stat_activity WHERE application_name = 'strata'")).toBe('t\n');
+        },
+      },
+    );
+    expect(ended, `child output:\n${output}`).toBe('SIGKILL');
     expect(killedAt).toBeGreaterThan(0);
     expect(output).not.toMatch(/^done/m);
 

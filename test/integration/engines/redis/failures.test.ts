@@ -1,6 +1,5 @@
 // What goes wrong must leave nothing behind and say clearly what happened: a backup killed mid-
 // transfer (SIGKILL), a source that is not listening, a wrong or missing password, SYNC refused.
-import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import type { Storage } from '../../../../src/storage/storage.js';
 import { identity, REDIS_BINARIES, redisFixture, startTestRedis, type RedisFixtureOptions, type TestRedis } from '../../../helpers/redis-server.js';
 import { describeWithBinaries } from '../../../helpers/services.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { killMidBackup } from '../../../helpers/kill-mid-backup.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -66,27 +66,14 @@ describeWithBinaries(REDIS_BINARIES, 'redis failures', () => {
     const work = await makeTempDir();
     const options: RedisFixtureOptions = { storageRoot: join(work, 'storage'), url: big.url, mode, compression: 'none' };
     const fixture = redisFixture(options);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'backup-child.ts'), JSON.stringify(options)], {
+    const { ended, killedAt, output } = await killMidBackup(['--import', 'tsx', join(import.meta.dirname, 'backup-child.ts'), JSON.stringify(options)], {
       cwd: repo,
       env: { ...process.env, TMPDIR: work },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      progress: () => tempBytes(fixture.root),
+      atBytes: 4 << 20,
+      pollMs: 5,
     });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-    const deadline = Date.now() + 30_000;
-    let killedAt = 0;
-    while (Date.now() < deadline && child.exitCode === null) {
-      const size = await tempBytes(fixture.root);
-      if (size >= 4 << 20) {
-        child.kill('SIGKILL');
-        killedAt = size;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    expect(await exited, `child output:\n${output}`).toBe('SIGKILL');
+    expect(ended, `child output:\n${output}`).toBe('SIGKILL');
     expect(killedAt).toBeGreaterThan(0);
     expect(output).not.toMatch(/^done/m);
 
