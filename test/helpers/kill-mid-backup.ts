@@ -1,6 +1,9 @@
 // Crash tests: run a backup in a child process and SIGKILL it once `progress()` reports at least `atBytes`
 // written (mid-transfer, not at the start), like an OOM kill or a power cut would.
 import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Storage } from '../../src/storage/storage.js';
 
 export interface KilledRun {
   /** How the child ended: 'SIGKILL' when it was killed, else its exit code. */
@@ -45,4 +48,25 @@ export async function killMidBackup(
   }
   if (killedAt === 0 && child.exitCode === null) child.kill('SIGKILL');
   return { ended: await exited, killedAt, output };
+}
+
+/** Bytes in local-storage temp files under root: how far an uncommitted artifact has got. */
+export async function tempBytes(root: string): Promise<number> {
+  let total = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.includes('.tmp-')) total += await stat(path).then((s) => s.size, () => 0);
+    }
+  };
+  await walk(root);
+  return total;
+}
+
+/** Every key in a storage, debris included. */
+export async function listAll(storage: Storage): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of storage.list('')) keys.push(object.key);
+  return keys;
 }

@@ -16,7 +16,7 @@ import { filesFixture, identity, type FilesPolicyOptions } from '../../helpers/f
 import { describeWithBinaries } from '../../helpers/services.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { diffTrees, snapshotTree } from '../../helpers/tree-snapshot.js';
-import { killMidBackup } from '../../helpers/kill-mid-backup.js';
+import { killMidBackup, listAll } from '../../helpers/kill-mid-backup.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 
@@ -40,11 +40,6 @@ async function tempFiles(root: string): Promise<{ path: string; size: number }[]
   return found;
 }
 
-async function listAll(storage: Storage): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const object of storage.list('')) keys.push(object.key);
-  return keys;
-}
 
 /** A storage that calls `onFirstChunk` when an artifact upload starts flowing. */
 function withUploadHook(inner: Storage, onFirstChunk: () => Promise<void>): Storage {

@@ -2,7 +2,6 @@
 // remains (which cleanup removes) and the process's connections go away; aborted in-process, nothing at
 // all remains. The next backup works.
 import { randomBytes } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { MongoClient } from 'mongodb';
@@ -13,30 +12,13 @@ import { chainStreams } from '../../../../src/pipeline/codecs.js';
 import type { Storage } from '../../../../src/storage/storage.js';
 import { describeWithMongo, dropDatabases, uniquePrefix } from '../../../helpers/mongodb-server.js';
 import { mongoFixture, mongoSingleSource, type MongoFixtureOptions } from './policy-fixture.js';
-import { killMidBackup } from '../../../helpers/kill-mid-backup.js';
+import { killMidBackup, tempBytes, listAll } from '../../../helpers/kill-mid-backup.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { parseMongoUri, formatMongoUri } from '../../../../src/engines/mongodb/mongo-uri.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
 
-async function listAll(storage: Storage): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const object of storage.list('')) keys.push(object.key);
-  return keys;
-}
 
-async function tempBytes(root: string): Promise<number> {
-  let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.name.includes('.tmp-')) total += await stat(path).then((s) => s.size, () => 0);
-    }
-  };
-  await walk(root);
-  return total;
-}
 
 /** A storage that runs `onFirstChunk` when the artifact upload starts flowing. */
 function withUploadHook(inner: Storage, onFirstChunk: () => void): Storage {

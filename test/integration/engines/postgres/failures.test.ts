@@ -1,16 +1,14 @@
 // PostgreSQL failure paths against a private cluster: a backup SIGKILLed mid-dump leaves no backup (and no
 // session on the server); an unreachable source, a wrong password and a dump error give clear errors that
 // name host:port/database, never the password, and store nothing.
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBackup } from '../../../../src/backup/run-backup.js';
 import { postgresEngine } from '../../../../src/engines/postgres/postgres-engine.js';
 import { removeDebris, scanTier } from '../../../../src/observe/scan-tier.js';
-import type { Storage } from '../../../../src/storage/storage.js';
 import { freePort, POSTGRES_BINARIES, startPostgres, type PostgresServer } from '../../../helpers/postgres-server.js';
 import { describeWithBinaries } from '../../../helpers/services.js';
-import { killMidBackup } from '../../../helpers/kill-mid-backup.js';
+import { killMidBackup, tempBytes, listAll } from '../../../helpers/kill-mid-backup.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { createOwner, identity, pgFixture, pgSingleSource, seedShop, type PgPolicyOptions } from './fixture.js';
 
@@ -18,24 +16,7 @@ const repo = join(import.meta.dirname, '..', '..', '..', '..');
 const PLANTED = 'crash-S3cret-pw';
 let server: PostgresServer;
 
-async function listAll(storage: Storage): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const object of storage.list('')) keys.push(object.key);
-  return keys;
-}
 
-async function tempBytes(root: string): Promise<number> {
-  let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.name.includes('.tmp-')) total += await stat(path).then((s) => s.size, () => 0);
-    }
-  };
-  await walk(root);
-  return total;
-}
 
 const request = (url: string) => ({ name: 'db', source: { type: 'postgres' as const, url }, data: { source: 'db', sourceType: 'postgres' as const }, resolveSecret: identity });
 

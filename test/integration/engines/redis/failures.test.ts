@@ -1,39 +1,19 @@
 // What goes wrong must leave nothing behind and say clearly what happened: a backup killed mid-
 // transfer (SIGKILL), a source that is not listening, a wrong or missing password, SYNC refused.
-import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBackup } from '../../../../src/backup/run-backup.js';
 import { redisEngine } from '../../../../src/engines/redis/redis-engine.js';
 import { removeDebris, scanTier } from '../../../../src/observe/scan-tier.js';
-import type { Storage } from '../../../../src/storage/storage.js';
 import { identity, REDIS_BINARIES, redisFixture, startTestRedis, type RedisFixtureOptions, type TestRedis } from '../../../helpers/redis-server.js';
 import { describeWithBinaries } from '../../../helpers/services.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
-import { killMidBackup } from '../../../helpers/kill-mid-backup.js';
+import { killMidBackup, tempBytes, listAll } from '../../../helpers/kill-mid-backup.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
 
-async function tempBytes(root: string): Promise<number> {
-  let total = 0;
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.name.includes('.tmp-')) total += await stat(path).then((s) => s.size, () => 0);
-    }
-  };
-  await walk(root);
-  return total;
-}
 
-async function listAll(storage: Storage): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const object of storage.list('')) keys.push(object.key);
-  return keys;
-}
 
 /** A port nobody listens on: bound, then released. */
 async function closedPort(): Promise<number> {
