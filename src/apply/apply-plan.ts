@@ -13,8 +13,8 @@ import { formatThroughput } from './format-throughput.js';
 import { computeDesiredFiles } from '../observe/desired-files.js';
 import { readEvidence } from '../state/evidence-store.js';
 import { sourceSettingsHandler } from '../engines/source-settings.js';
-import { applyBucketChange } from '../storage/s3/bucket-settings-io.js';
-import type { BucketChange } from '../storage/s3/bucket-settings.js';
+import { applyBucketWrite } from '../storage/s3/bucket-settings-io.js';
+import type { BucketWrite } from '../storage/s3/bucket-settings.js';
 import { S3Storage } from '../storage/s3/s3-storage.js';
 
 export interface ActionResult {
@@ -75,9 +75,7 @@ async function runAction(action: Action, system: SystemContext, ctx: ApplyContex
     case 'bucket': {
       const storage = system.storages.get(action.tier);
       if (!(storage instanceof S3Storage)) throw new Error(`tier ${action.tier} is not an S3 tier that can be configured`);
-      await applyBucketChange({ client: storage.client, bucket: storage.bucket, region: storage.region }, {
-        kind: action.kind, op: action.op, tier: action.tier, bucket: action.bucket, summary: action.reason, detail: action.detail, write: action.write,
-      } as BucketChange);
+      await applyBucketWrite(storage, action.write as BucketWrite);
       return undefined;
     }
     case 'source-config': {

@@ -80,6 +80,7 @@ export interface BucketAction extends ActionBase {
   bucket: string;
   kind: string;
   detail: string[];
+  /** What apply writes (a BucketWrite from src/storage/s3): plain data, so saved plans carry it exactly. */
   write: unknown;
 }
 
