@@ -1,7 +1,9 @@
 // MongoDB for tests. No mongod can be installed on the development machines, so MongoDB tests use the
 // server named by STRATA_TEST_MONGODB_URI (GitHub CI: a mongo:7 service, a standalone) and, for snapshot
-// reads, STRATA_TEST_MONGODB_RS_URI (a single-node replica set). Without them the suites print a
-// visible SKIPPED line and skip: MongoDB is the documented exception to STRATA_REQUIRE_SERVICES.
+// reads, STRATA_TEST_MONGODB_RS_URI (a single-node replica set); without them the global setup
+// (test/global/mongodb-memory-server.ts) tries mongodb-memory-server. When neither gives a server the
+// suites print a visible SKIPPED line with the reason and skip: MongoDB is the documented exception to
+// STRATA_REQUIRE_SERVICES.
 // The server is shared, so every test works in databases with a unique prefix and drops them.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -10,8 +12,9 @@ import { describe } from 'vitest';
 import { formatMongoUri, parseMongoUri } from '../../src/engines/mongodb/mongo-uri.js';
 import { requireBinary } from './services.js';
 
-export const MONGO_URI_ENV = 'STRATA_TEST_MONGODB_URI';
-export const MONGO_RS_URI_ENV = 'STRATA_TEST_MONGODB_RS_URI';
+import { MONGO_RS_URI_ENV, MONGO_UNAVAILABLE_ENV, MONGO_URI_ENV } from './mongodb-server-env.js';
+
+export { MONGO_RS_URI_ENV, MONGO_URI_ENV };
 /** A Docker image with mongorestore (mongo:7 has the database tools) for the manual fallback test. */
 export const MONGORESTORE_IMAGE_ENV = 'STRATA_TEST_MONGORESTORE_IMAGE';
 
@@ -24,7 +27,8 @@ export function mongoTestUri(env = MONGO_URI_ENV): string | undefined {
 export function describeWithMongo(title: string, fn: (uri: string) => void, env = MONGO_URI_ENV): void {
   const uri = mongoTestUri(env);
   if (uri === undefined) {
-    console.warn(`SKIPPED: ${title}: ${env} is not set (no mongod on this machine; GitHub CI runs these against a mongo:7 service)`);
+    const why = process.env[MONGO_UNAVAILABLE_ENV] ?? 'mongodb-memory-server was not tried';
+    console.warn(`SKIPPED: ${title}: ${env} is not set and ${why} (no mongod on this machine; GitHub CI runs these against a mongo:7 service)`);
     describe.skip(title, () => fn('mongodb://unset'));
     return;
   }
