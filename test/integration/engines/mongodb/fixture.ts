@@ -9,6 +9,7 @@ import {
   Long,
   ObjectId,
   Timestamp,
+  type Db,
   type Document,
   type MongoClient,
 } from 'mongodb';
@@ -25,8 +26,8 @@ export function asDocuments(docs: unknown[]): Document[] {
   return docs as Document[];
 }
 
-export async function seedShop(client: MongoClient, names: SeedNames, orders = 500): Promise<void> {
-  const shop = client.db(names.shop);
+/** `users`: 120 documents holding every common BSON type, and five indexes (unique, compound, partial, TTL, text). */
+export async function seedUsers(shop: Db): Promise<void> {
   const users = Array.from({ length: 120 }, (_, i) =>
     // Integer-like keys ("2024") and mixed number types must come back in the same order and types.
     new Map<string, unknown>([
@@ -53,6 +54,11 @@ export async function seedShop(client: MongoClient, names: SeedNames, orders = 5
     { key: { createdAt: 1 }, name: 'ttl_created', expireAfterSeconds: 10 * 365 * 86_400 },
     { key: { bio: 'text' }, name: 'bio_text' },
   ]);
+}
+
+export async function seedShop(client: MongoClient, names: SeedNames, orders = 500): Promise<void> {
+  const shop = client.db(names.shop);
+  await seedUsers(shop);
   await shop.collection('orders').insertMany(
     asDocuments(Array.from({ length: orders }, (_, i) => ({ _id: new Int32(i), user: i % 120, total: new Double((i * 37) % 1000), note: 'x'.repeat(i % 40), at: new Timestamp({ t: 1_700_000_000 + i, i: 1 }) }))),
   );
