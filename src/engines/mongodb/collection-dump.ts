@@ -89,8 +89,10 @@ async function* streamInto(batches: AsyncGenerator<Uint8Array[]>, body: SizedBod
       counts.docs += 1;
       counts.bytes += doc.length;
       out.add(doc);
+      // Per document, not per batch: a getMore batch can hold 16 MiB, which as one chunk would be
+      // copied whole and would leave the upload's back-pressure nothing to hold back.
+      if (out.full) yield out.take()!;
     }
-    if (out.full) yield out.take()!;
   }
   const rest = out.take();
   if (rest) yield rest;
