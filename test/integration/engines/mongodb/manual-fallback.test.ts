@@ -50,7 +50,7 @@ describeWithMongo('mongodb manual fallback with standard CLIs', (uri) => {
     const key = await generateAgeKey(work);
     const fixture = mongoFixture({ storageRoot: join(work, 'storage'), source: { uri, include: [names.shop, names.cms] }, recipients: [key.recipient] });
     const { manifest, dir } = await runBackup({ ...fixture, resolveSecret: (v) => v });
-    expect(manifest.artifact).toMatch(/\.tar\.zst\.age$/);
+    expect(manifest.artifact).toBe('data.mongodump-tar.zst.age');
 
     const artifact = join(fixture.root, dir, manifest.artifact);
     await runCommand('age', ['-d', '-i', key.identityFile, '-o', join(work, 'dump.tar.zst'), artifact]);
