@@ -3,6 +3,7 @@
 import { hostname, userInfo } from 'node:os';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../exec/process-alive.js';
 
 export interface LockOwner {
   system: string;
@@ -43,15 +44,6 @@ export interface Lock {
 
 function lockPath(stateDir: string, system: string): string {
   return join(stateDir, 'locks', `${system}.lock`);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export async function readLock(stateDir: string, system: string): Promise<LockOwner | undefined> {
