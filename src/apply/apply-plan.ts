@@ -8,6 +8,7 @@ import type { ApplyContext, SystemContext } from './apply-context.js';
 import { executeBackup } from './execute-backup.js';
 import { executeCleanup, executeCopy, executePrune } from './execute-catalog.js';
 import { activateSchedules, executeFileAction, refreshRunbooks } from './execute-files.js';
+import { executeScratchCleanup } from './execute-scratch.js';
 import { executeVerify } from './execute-verify.js';
 import { formatThroughput } from './format-throughput.js';
 import { computeDesiredFiles } from '../observe/desired-files.js';
@@ -64,9 +65,13 @@ async function runAction(action: Action, system: SystemContext, ctx: ApplyContex
     case 'cleanup':
       await executeCleanup(action, system);
       return undefined;
+    case 'scratch':
+      await executeScratchCleanup(action, system, ctx);
+      return undefined;
     case 'verify': {
       const record = await executeVerify(action, system, ctx);
-      return record.duration_ms !== undefined ? `${record.backup_ids.length} backup(s) in ${record.duration_ms} ms` : undefined;
+      const parts = [...(record.duration_ms !== undefined ? [`${record.backup_ids.length} backup(s) in ${record.duration_ms} ms`] : []), ...(record.warnings ?? [])];
+      return parts.join('; ') || undefined;
     }
     case 'schedule':
     case 'render':

@@ -60,11 +60,13 @@ async function restoreAll(
   for (const entry of newest) {
     const result = await restoreTest({
       entry, storage: storageFor(system, tier), policy: system.policy, identityFile: ctx.identityFile, resolveSecret: ctx.resolveSecret,
+      stateDir: ctx.stateDir,
     });
     record.backup_ids.push(entry.manifest.id);
     record.duration_ms = (record.duration_ms ?? 0) + (result.duration_ms ?? 0);
     record.bytes = (record.bytes ?? 0) + (result.bytes ?? 0);
     record.details.push(...result.details.map((d) => `${entry.manifest.source}: ${d}`));
+    if (result.warnings) (record.warnings ??= []).push(...result.warnings.map((w) => `${entry.manifest.source}: ${w}`));
     if (!result.ok) record.ok = false;
   }
   if (kind === 'drill' && (record.duration_ms ?? 0) > category.rtoMs) {

@@ -1,6 +1,7 @@
 // restore_test: restore a backup into a fresh scratch directory, compare what was restored with the
 // manifest's stats, and record the duration as the measured restore time. Failures become evidence
 // (ok: false with the reason), not exceptions: a failed restore test is a finding.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,14 @@ import type { Storage } from '../storage/storage.js';
 import { removeTree } from './remove-tree.js';
 import { restoreBackup, sourceForRestore } from './restore-backup.js';
 import type { ScratchTarget } from '../engines/engine.js';
+import { forgetScratch, journalScratch, newScratchRecord, type ScratchRecord } from '../state/scratch-journal.js';
+
+/** Restore tests' scratch directories start with this; cleanup of a journaled leftover checks it. */
+export const SCRATCH_DIR_PREFIX = 'strata-restore-test-';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 export interface RestoreTestRequest {
   entry: CatalogEntry;
@@ -21,6 +30,11 @@ export interface RestoreTestRequest {
   resolveSecret: (value: string) => string;
   /** Where the scratch directory is made; defaults to the OS temp dir. */
   scratchRoot?: string;
+  /**
+   * The state dir whose scratch journal records the scratch while it exists, so that a killed run's
+   * leftovers (scratch databases, a scratch redis-server, restored files) are planned for removal.
+   */
+  stateDir?: string;
   now?: () => Date;
   signal?: AbortSignal;
 }
@@ -41,8 +55,20 @@ export async function restoreTest(request: RestoreTestRequest): Promise<Verifica
   };
   let scratch: string | undefined;
   let target: ScratchTarget | undefined;
+  let journaled: ScratchRecord | undefined;
+  const scratchId = `${now().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
+  const journal = async (): Promise<void> => {
+    if (!request.stateDir || !scratch) return;
+    journaled = newScratchRecord({
+      id: scratchId,
+      system: manifest.system, category: manifest.category, source: manifest.source, source_type: manifest.source_type,
+      created_at: now().toISOString(), dir: scratch, ...(target?.handle ? { handle: target.handle } : {}),
+    });
+    await journalScratch(request.stateDir, journaled);
+  };
   try {
-    scratch = await mkdtemp(join(request.scratchRoot ?? tmpdir(), 'strata-restore-test-'));
+    scratch = await mkdtemp(join(request.scratchRoot ?? tmpdir(), SCRATCH_DIR_PREFIX));
+    await journal();
     const engine = await getEngine(manifest.source_type);
     const source = sourceForRestore(request.policy, entry);
     target = engine.createScratchTarget
@@ -51,6 +77,8 @@ export async function restoreTest(request: RestoreTestRequest): Promise<Verifica
           scratch,
         )
       : { target: scratch, cleanup: async () => undefined };
+    // Journal the engine's handle before anything is created from it (databases appear on restore).
+    if (target.handle) await journal();
     const result = await restoreBackup({
       entry,
       storage: request.storage,
@@ -67,8 +95,14 @@ export async function restoreTest(request: RestoreTestRequest): Promise<Verifica
   } catch (error) {
     record.details = [(error as Error).message];
   } finally {
-    if (target) await target.cleanup().catch(() => undefined);
-    if (scratch) await removeTree(scratch).catch(() => undefined);
+    const leftovers: string[] = [];
+    if (target) await target.cleanup().catch((error: unknown) => leftovers.push(`${target?.handle?.description ?? 'scratch target'}: ${messageOf(error)}`));
+    if (scratch) await removeTree(scratch).catch((error: unknown) => leftovers.push(`scratch directory ${scratch}: ${messageOf(error)}`));
+    if (leftovers.length > 0) {
+      record.warnings = leftovers.map((l) => `could not remove ${l} (the next plan lists it for cleanup)`);
+    } else if (journaled && request.stateDir) {
+      await forgetScratch(request.stateDir, journaled.id).catch(() => undefined);
+    }
   }
   record.at = now().toISOString();
   return record;

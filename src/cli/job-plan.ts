@@ -23,7 +23,8 @@ export function planJob(fresh: Plan, policy: ResolvedPolicy, category: ResolvedC
     ];
   } else {
     // One verify timer serves several cadences (checksum daily, restore_test weekly …), so only due checks run.
-    actions = mine.filter((a) => a.type === 'verify');
+    // Scratch left by an interrupted restore test of this category goes first, before new scratch is made.
+    actions = mine.filter((a) => a.type === 'scratch' || a.type === 'verify');
   }
   return { ...fresh, actions, summary: summarisePlan(actions), problems: fresh.problems.filter((p) => p.system === policy.system && (!p.category || p.category === category.name)) };
 }

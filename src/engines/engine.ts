@@ -33,11 +33,24 @@ export interface RestoreRequest extends BackupRequest {
   replace?: boolean;
 }
 
+/**
+ * What a scratch target left on a server or host, in a form that survives the process: restore tests
+ * journal it in the state dir, so scratch databases and servers of a killed restore test can be removed
+ * by a later run (Engine.removeScratch). Plain strings only; never credentials.
+ */
+export interface ScratchHandle {
+  /** For plans and logs, e.g. `scratch databases strata_restore_test_1a2b3c4d_* on db.internal:5432`. */
+  description: string;
+  data: Record<string, string>;
+}
+
 /** Where a restore test restores to, and how to get rid of it afterwards. */
 export interface ScratchTarget {
   /** A directory (files) or a URL of a scratch database/server (databases). Never logged when it holds credentials. */
   target: string;
   cleanup(): Promise<void>;
+  /** Set when the target lives outside the scratch directory (a database, a server process). */
+  handle?: ScratchHandle;
 }
 
 export interface Engine {
@@ -59,6 +72,8 @@ export interface Engine {
    * e.g. a scratch redis-server or a scratch database. Engines without one restore into `scratchDir` itself.
    */
   createScratchTarget?(request: BackupRequest, scratchDir: string): Promise<ScratchTarget>;
+  /** Remove what a scratch target of an earlier, interrupted process left behind; a no-op when it is gone. */
+  removeScratch?(request: BackupRequest, handle: ScratchHandle): Promise<void>;
   /** Check that the source is reachable, for `plan`'s source health. Throws a clear, secret-free error when not. */
   probe?(request: BackupRequest): Promise<void>;
 }

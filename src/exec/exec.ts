@@ -86,6 +86,8 @@ export interface StreamingProcess {
   /** Resolves when the process exits 0; rejects with ExecError (stderr included, secrets redacted) otherwise. */
   done: Promise<void>;
   kill(): void;
+  /** The child's pid (undefined if it could not be spawned). */
+  readonly pid: number | undefined;
 }
 
 /**
@@ -95,7 +97,7 @@ export interface StreamingProcess {
 export function spawnStream(file: string, args: readonly string[], options: ExecOptions = {}): StreamingProcess {
   const { child, done } = spawnFilter(file, args, 'pipe', options);
   if (!child.stdin || !child.stdout) throw new Error(`could not open pipes to ${file}`);
-  return { stdin: child.stdin, stdout: child.stdout, done, kill: () => child.kill('SIGTERM') };
+  return { stdin: child.stdin, stdout: child.stdout, done, kill: () => child.kill('SIGTERM'), pid: child.pid };
 }
 
 export interface ChainedProcess {

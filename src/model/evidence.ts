@@ -17,6 +17,8 @@ export interface VerificationRecord {
   bytes?: number;
   /** Human-readable findings; empty when ok. */
   details: string[];
+  /** Problems that do not make the verification fail (e.g. a scratch database that could not be dropped). */
+  warnings?: string[];
 }
 
 export interface CategoryEvidence {

@@ -2,13 +2,14 @@
 // evidence, and which sources cannot run here. Never writes anything.
 import type { CategoryEvidence } from '../model/evidence.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
-import type { DesiredFiles, ObservedBucketState, ObservedSourceSettings, ObservedSystem, ObservedTier } from '../plan/observed-model.js';
+import type { DesiredFiles, ObservedBucketState, ObservedSourceSettings, ObservedSystem, ObservedTier, ScratchLeftover } from '../plan/observed-model.js';
 import { readBucketSettings } from '../storage/s3/bucket-settings-io.js';
 import { S3Storage } from '../storage/s3/s3-storage.js';
 import { sourceSettingsHandler } from '../engines/source-settings.js';
 import { getEngine, isEngineImplemented } from '../engines/registry.js';
 import type { Storage } from '../storage/storage.js';
 import { readEvidence } from '../state/evidence-store.js';
+import { isScratchInUse, readScratchJournal } from '../state/scratch-journal.js';
 import { readInstalledFiles } from '../state/installed-files.js';
 import { computeDesiredFiles } from './desired-files.js';
 import { readManagedFiles } from './read-files.js';
@@ -56,6 +57,15 @@ async function observeBucket(storage: Storage | Error): Promise<ObservedBucketSt
   } catch (error) {
     return { error: (error as Error).message };
   }
+}
+
+/** Journaled scratch whose restore test is over (its process is gone): leftovers to remove. */
+async function observeScratch(stateDir: string, system: string): Promise<ScratchLeftover[]> {
+  const records = (await readScratchJournal(stateDir)).filter((r) => r.system === system && !isScratchInUse(r));
+  return records.map((r) => ({
+    id: r.id, category: r.category, source: r.source, created_at: r.created_at,
+    description: [r.handle?.description, r.dir ? `scratch directory ${r.dir}` : undefined].filter(Boolean).join(' and '),
+  }));
 }
 
 export async function observeSystem(request: ObserveRequest): Promise<ObservedWithDesired> {
@@ -111,9 +121,11 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
       sourceSettings[name] = { desired: desiredSettings, error: (error as Error).message };
     }
   }
+  const scratch = await observeScratch(stateDir, policy.system);
   return {
     observed: {
       system: policy.system, tiers, schedules, rendered, evidence, unavailableSources,
+      ...(scratch.length ? { scratch } : {}),
       ...(Object.keys(sourceSettings).length ? { sourceSettings } : {}),
       ...(Object.keys(buckets).length ? { buckets } : {}),
     },

@@ -18,7 +18,7 @@ export interface PlanInput {
   policyDigest: string;
 }
 
-const ORDER: Record<Action['type'], number> = { bucket: 0, cleanup: 1, 'source-config': 2, schedule: 3, backup: 4, copy: 5, verify: 6, prune: 7, render: 8 };
+const ORDER: Record<Action['type'], number> = { bucket: 0, cleanup: 1, scratch: 1, 'source-config': 2, schedule: 3, backup: 4, copy: 5, verify: 6, prune: 7, render: 8 };
 
 export function summarisePlan(actions: readonly Action[]): PlanSummary {
   const summary: PlanSummary = { add: 0, change: 0, destroy: 0, run: 0 };
@@ -49,6 +49,13 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
         reason: debris.reason ?? 'left by a failed or interrupted backup (no manifest)',
       });
     }
+  }
+  for (const leftover of observed.scratch ?? []) {
+    actions.push({
+      type: 'scratch', op: 'delete', system: policy.system, category: leftover.category, source: leftover.source,
+      scratch_id: leftover.id, description: leftover.description,
+      reason: `left by a restore test interrupted at ${leftover.created_at}`,
+    });
   }
   const settings = planSourceSettings(policy, observed);
   actions.push(...settings.actions);

@@ -15,6 +15,8 @@ export function describeTarget(action: Action): string {
       return `${action.category} ${action.check}`;
     case 'cleanup':
       return `${action.tier}:${action.dir} (${action.bytes} bytes)`;
+    case 'scratch':
+      return `${action.category}/${action.source}: ${action.description}`;
     case 'schedule':
     case 'render':
       return action.path;

@@ -29,6 +29,16 @@ export interface ObservedBucketState {
   error?: string;
 }
 
+/** A restore test's scratch that its (killed or failed) run did not remove, from the state dir's journal. */
+export interface ScratchLeftover {
+  id: string;
+  category: string;
+  source: string;
+  created_at: string;
+  /** e.g. `scratch databases strata_restore_test_1a2b_* on db:5432`, and/or the scratch directory. */
+  description: string;
+}
+
 export interface ObservedSystem {
   system: string;
   tiers: Record<string, ObservedTier>;
@@ -43,6 +53,8 @@ export interface ObservedSystem {
   sourceSettings?: Record<string, ObservedSourceSettings>;
   /** Bucket settings per S3 tier. */
   buckets?: Record<string, ObservedBucketState>;
+  /** Restore-test scratch left behind by runs that no longer exist. */
+  scratch?: ScratchLeftover[];
 }
 
 export interface Observed {

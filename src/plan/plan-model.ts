@@ -59,6 +59,16 @@ export interface CleanupAction extends ActionBase {
   bytes: number;
 }
 
+/** Remove what an interrupted restore test left (scratch databases, a scratch server, a scratch directory). */
+export interface ScratchCleanupAction extends ActionBase {
+  type: 'scratch';
+  op: 'delete';
+  category: string;
+  source: string;
+  scratch_id: string;
+  description: string;
+}
+
 export interface SettingChange {
   key: string;
   from: string;
@@ -84,7 +94,7 @@ export interface BucketAction extends ActionBase {
   write: unknown;
 }
 
-export type Action = BackupAction | CopyAction | PruneAction | VerifyAction | FileAction | CleanupAction | SourceConfigAction | BucketAction;
+export type Action = BackupAction | CopyAction | PruneAction | VerifyAction | FileAction | CleanupAction | ScratchCleanupAction | SourceConfigAction | BucketAction;
 
 /** Why each surviving backup is kept, per category/source/tier: the answer to "why isn't it pruning?". */
 export interface RetentionReport {

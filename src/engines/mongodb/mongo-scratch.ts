@@ -2,8 +2,9 @@
 // `strata_restore_test_<random>_db` — and drop them all afterwards, whatever happened. Probes answer
 // plan's source health with a ping under a short server selection timeout.
 import { randomBytes } from 'node:crypto';
-import type { BackupRequest, ScratchTarget } from '../engine.js';
+import type { BackupRequest, ScratchHandle, ScratchTarget } from '../engine.js';
 import { resolveSourceUri } from './mongo-backup.js';
+import { describeHosts } from './mongo-uri.js';
 import { connectMongo, mongoError, PROBE_SELECTION_TIMEOUT_MS, BACKUP_SELECTION_TIMEOUT_MS } from './mongo-connection.js';
 import { scratchTargetUri } from './restore-target.js';
 
@@ -34,7 +35,15 @@ export async function createMongoScratchTarget(request: BackupRequest): Promise<
   return {
     target: scratchTargetUri(uri, prefix),
     cleanup: () => dropScratchDatabases(uri, prefix, `mongodb source "${request.name}"`),
+    handle: { description: `scratch databases ${prefix}* on ${describeHosts(uri)}`, data: { prefix } },
   };
+}
+
+/** Drop the scratch databases an interrupted restore test left; only names with the scratch prefix. */
+export async function removeMongoScratch(request: BackupRequest, handle: ScratchHandle): Promise<void> {
+  const prefix = handle.data.prefix;
+  if (!prefix?.startsWith(SCRATCH_PREFIX) || prefix.length <= SCRATCH_PREFIX.length) throw new Error(`not a scratch database prefix: ${JSON.stringify(prefix)}`);
+  await dropScratchDatabases(resolveSourceUri(request), prefix, `mongodb source "${request.name}"`);
 }
 
 export async function probeMongodb(request: BackupRequest): Promise<void> {

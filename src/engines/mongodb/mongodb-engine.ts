@@ -3,7 +3,7 @@
 import type { Engine } from '../engine.js';
 import { backupMongodb, MONGODUMP_TAR_FORMAT } from './mongo-backup.js';
 import { restoreMongodb } from './mongo-restore.js';
-import { createMongoScratchTarget, probeMongodb } from './mongo-scratch.js';
+import { createMongoScratchTarget, probeMongodb, removeMongoScratch } from './mongo-scratch.js';
 import { compareMongoStats } from './mongo-stats.js';
 
 export const mongodbEngine: Engine = {
@@ -14,5 +14,6 @@ export const mongodbEngine: Engine = {
   restore: restoreMongodb,
   compareStats: compareMongoStats,
   createScratchTarget: (request) => createMongoScratchTarget(request),
+  removeScratch: removeMongoScratch,
   probe: probeMongodb,
 };

@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js';
 import { backupPostgres, formatForSource, MULTI_FORMAT, SINGLE_FORMAT } from './pg-backup.js';
 import { probePostgres } from './pg-probe.js';
 import { restorePostgres } from './pg-restore.js';
-import { createPostgresScratchTarget } from './pg-scratch.js';
+import { createPostgresScratchTarget, removePostgresScratch } from './pg-scratch.js';
 import { comparePgStats } from './pg-stats.js';
 
 export const postgresEngine: Engine = {
@@ -16,5 +16,6 @@ export const postgresEngine: Engine = {
   restore: restorePostgres,
   compareStats: comparePgStats,
   createScratchTarget: createPostgresScratchTarget,
+  removeScratch: removePostgresScratch,
   probe: probePostgres,
 };

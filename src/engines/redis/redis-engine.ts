@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { RedisSource, Source } from '../../generated/policy.js';
 import type { SourceStats } from '../../model/manifest.js';
+import { scratchServerHandle, stopScratchLeftover } from './scratch-leftover.js';
 import type { BackupRequest, Engine, EngineBackup, RestoreRequest, ScratchTarget } from '../engine.js';
 import { backupLogical } from './logical-backup.js';
 import { restoreLogical } from './logical-restore.js';
@@ -63,7 +64,8 @@ async function restoreRedis(request: RestoreRequest, input: Readable): Promise<S
 async function createScratchTarget(_request: BackupRequest, scratchDir: string): Promise<ScratchTarget> {
   // 256 databases: a backup may use database numbers above the default 16.
   const server = await startScratchServer({ dir: join(scratchDir, 'redis-scratch'), databases: 256 });
-  return { target: server.url, cleanup: () => server.stop() };
+  const handle = scratchServerHandle(server);
+  return { target: server.url, cleanup: () => server.stop(), ...(handle ? { handle } : {}) };
 }
 
 async function probeRedis(request: BackupRequest): Promise<void> {
@@ -89,5 +91,6 @@ export const redisEngine: Engine = {
   restore: restoreRedis,
   compareStats: compareRedisStats,
   createScratchTarget,
+  removeScratch: (_request, handle) => stopScratchLeftover(handle),
   probe: probeRedis,
 };

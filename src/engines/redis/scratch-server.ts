@@ -38,6 +38,8 @@ export interface ScratchServer {
   dir: string;
   configFile: string;
   logFile: string;
+  /** The redis-server process (for the restore-test journal: a killed Strata leaves it running). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -146,7 +148,7 @@ async function startOnce(options: ScratchServerOptions, port: number): Promise<S
     })();
     return stopped;
   };
-  return { port, url, endpoint, password, dir: options.dir, configFile, logFile, stop };
+  return { port, url, endpoint, password, dir: options.dir, configFile, logFile, pid: child.pid, stop };
 }
 
 /** Start a private redis-server; retries on another port if the chosen one was taken meanwhile. */
