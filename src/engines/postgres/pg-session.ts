@@ -1,10 +1,9 @@
 // Credentials and environment for libpq clients (psql, pg_dump, pg_restore). The password goes into a
 // 0600 passfile in a private temp directory, named by PGPASSFILE and removed on close; everything else
 // is an environment variable. argv carries no connection detail at all.
-import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from '../../exec/process-alive.js';
+import { makeOwnedTempDir, removeOrphanedTempDirs } from '../../exec/owned-temp-dir.js';
 import { describeConnection, MANAGED_PG_ENV, parsePostgresUrl, type PgConnection } from './pg-url.js';
 
 export type ChildEnv = Record<string, string | undefined>;
@@ -48,36 +47,16 @@ export function buildPgEnv(connection: PgConnection, database: string, passfile:
   return env;
 }
 
-const PASSFILE_DIR = /^strata-pg-(\d+)-[A-Za-z0-9]{6}$/;
-
-/** The pid a passfile directory name belongs to, or undefined for other names. */
-export function passfileDirOwner(name: string): number | undefined {
-  const match = PASSFILE_DIR.exec(name);
-  return match ? Number(match[1]) : undefined;
-}
-
-/**
- * A killed Strata cannot remove its passfile (a 0600 file readable by the same user only): the next
- * session removes the directories of this user whose process is gone.
- */
-export async function removeStalePassfiles(root = tmpdir()): Promise<void> {
-  const names = await readdir(root).catch(() => [] as string[]);
-  for (const name of names) {
-    const pid = passfileDirOwner(name);
-    if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
-    const path = join(root, name);
-    const info = await lstat(path).catch(() => undefined);
-    if (info?.isDirectory() && info.uid === process.getuid?.()) await rm(path, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
+const PASSFILE_DIR_PREFIX = 'strata-pg-';
 
 export async function openPgSession(url: string, label: string): Promise<PgSession> {
   const connection = parsePostgresUrl(url, label);
   let dir: string | undefined;
   let passfile: string | undefined;
   if (connection.password !== undefined) {
-    await removeStalePassfiles();
-    dir = await mkdtemp(join(tmpdir(), `strata-pg-${process.pid}-`));
+    // A killed Strata cannot remove its passfile (0600, this user only): the next session does.
+    await removeOrphanedTempDirs(PASSFILE_DIR_PREFIX);
+    dir = await makeOwnedTempDir(PASSFILE_DIR_PREFIX);
     passfile = join(dir, 'pgpass');
     await writeFile(passfile, passfileLine(connection.password), { mode: 0o600 });
   }

@@ -5,8 +5,7 @@
 //   with DUMP/RESTORE … REPLACE, keeping TTLs, optionally only the keys matching --only.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { access, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +20,10 @@ import { finishScan, scanningTap } from './rdb-backup.js';
 import { RdbScanner, type RdbScanResult } from './rdb-scan.js';
 import { RespClient } from './resp-client.js';
 import { startScratchServer } from './scratch-server.js';
+import { stopScratchServersIn } from './scratch-leftover.js';
+import { makeOwnedTempDir, removeOrphanedTempDirs } from '../../exec/owned-temp-dir.js';
+
+const RESTORE_DIR_PREFIX = 'strata-redis-restore-';
 import { digestFromServer } from './sample-read.js';
 import { endpointError, messageOf, parseRedisUrl, type RedisEndpoint } from './redis-url.js';
 import { replyText } from './logical-backup.js';
@@ -93,7 +96,9 @@ function loadHint(message: string, scan: RdbScanResult | undefined): string {
 async function restoreToServer(request: RestoreRequest, input: Readable): Promise<SourceStats> {
   const target: RedisEndpoint = parseRedisUrl(request.target, 'restore target');
   const filter = createKeyFilter(request.only ?? []);
-  const work = await mkdtemp(join(tmpdir(), 'strata-redis-restore-'));
+  // The work dir holds a full copy of the data and a server: a killed restore's are removed by the next.
+  await removeOrphanedTempDirs(RESTORE_DIR_PREFIX, { beforeRemove: stopScratchServersIn });
+  const work = await makeOwnedTempDir(RESTORE_DIR_PREFIX);
   try {
     const sampler = new KeySampler();
     const scanner = new RdbScanner({ sampler, now: Date.now(), select: filter ? (_db, key) => filter(key) : undefined });

@@ -3,11 +3,13 @@
 // remembers them: the next plan lists them ("- scratch"), apply drops the database or stops the server and
 // removes the directory, and the plan after that is clean. Real servers, a real SIGKILL of a CLI process,
 // no credentials in the journal or the plan.
-import { access, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killMidBackup } from '../../helpers/kill-mid-backup.js';
+import { removeTree } from '../../../src/backup/remove-tree.js';
 import { isProcessAlive } from '../../../src/exec/process-alive.js';
 import { REDIS_BINARIES, startTestRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { POSTGRES_BINARIES, startPostgres, type PostgresServer } from '../../helpers/postgres-server.js';
@@ -42,11 +44,11 @@ async function journalRecords(stateDir: string): Promise<JournalRecord[]> {
   return records;
 }
 
-/** `strata apply --yes` in a child process, SIGKILLed as soon as `ready()` holds. */
-async function killApplyWhen(root: string, env: Record<string, string>, ready: () => Promise<boolean>) {
+/** `strata ARGS` (default: apply --yes) in a child process, SIGKILLed as soon as `ready()` holds. */
+async function killCliWhen(root: string, env: Record<string, string>, ready: () => Promise<boolean>, args = ['apply', '--yes', '--progress', 'plain']) {
   // tsx by path: the child runs in the policy's directory, outside the repository.
   const tsx = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
-  return killMidBackup(['--import', tsx, join(repo, 'test/helpers/cli-child.ts'), 'apply', '--yes', '--progress', 'plain'], {
+  return killMidBackup(['--import', tsx, join(repo, 'test/helpers/cli-child.ts'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     progress: async () => ((await ready()) ? 1 : 0),
@@ -101,7 +103,7 @@ describe.skipIf(bins.skip)('scratch left by a killed restore test', () => {
 
   it('is journaled, planned as "- scratch", removed by apply, and the next plan is clean', async () => {
     // apply: backup, copy, then the first restore test; killed once its scratch database exists.
-    const killed = await killApplyWhen(root, env, async () => (await journalFiles(env.STRATA_STATE_DIR!)).length > 0 && (await scratchDatabases(server)).length > 0);
+    const killed = await killCliWhen(root, env, async () => (await journalFiles(env.STRATA_STATE_DIR!)).length > 0 && (await scratchDatabases(server)).length > 0);
     expect(killed.ended, killed.output).toBe('SIGKILL');
     const leftDatabases = await scratchDatabases(server);
     expect(leftDatabases).toHaveLength(1);
@@ -144,18 +146,20 @@ describe.skipIf(redisBins.skip)('scratch redis-server left by a killed restore t
     // Enough keys that loading them into the scratch server takes a moment to kill it in.
     const client = await server.client();
     await client.call('DEBUG', 'POPULATE', '400000', 'key', '64');
-    root = await makeTempDir();
+    // The tests below share the backup, so the directory lives for the whole suite.
+    root = await mkdtemp(join(tmpdir(), 'strata-scratch-redis-'));
     await writeFile(join(root, 'policy.yaml'), policyYaml('cachesys', `  shop: { type: redis, url: "redis://127.0.0.1:${server.port}/0", mode: rdb }`));
     env = { STRATA_POLICIES: join(root, 'policy.yaml'), STRATA_STATE_DIR: join(root, 'state') };
   }, 120_000);
 
   afterAll(async () => {
     await server?.stop();
+    if (root) await removeTree(root);
   });
 
   it('is journaled with its pid, planned, and stopped by apply', async () => {
     const withHandle = async () => (await journalRecords(env.STRATA_STATE_DIR!)).some((r) => r.handle !== undefined);
-    const killed = await killApplyWhen(root, env, withHandle);
+    const killed = await killCliWhen(root, env, withHandle);
     expect(killed.ended, killed.output).toBe('SIGKILL');
     const [record] = await journalRecords(env.STRATA_STATE_DIR!);
     const pid = Number(record!.handle!.data.pid);
@@ -168,5 +172,36 @@ describe.skipIf(redisBins.skip)('scratch redis-server left by a killed restore t
     expect(isProcessAlive(pid)).toBe(false);
     await expect(access(record!.dir)).rejects.toThrow();
     expect(await journalFiles(env.STRATA_STATE_DIR!)).toEqual([]);
+  });
+
+  it('a killed restore to a URL leaves its RDB copy and loader server, and the next restore removes them', async () => {
+    const target = await startTestRedis();
+    const tmp = join(root, 'tmp');
+    await mkdir(tmp);
+    const restoreEnv = { ...env, TMPDIR: tmp };
+    const loaderDirs = async () => (await readdir(tmp)).filter((n) => n.startsWith('strata-redis-restore-')).map((n) => join(tmp, n));
+    try {
+      const loading = async () => (await Promise.all((await loaderDirs()).map((d) => access(join(d, 'redis.log')).then(() => true, () => false)))).includes(true);
+      const killed = await killCliWhen(root, restoreEnv, loading, ['restore', 'orders', '--to', `redis://127.0.0.1:${target.port}`, '--yes']);
+      expect(killed.ended, killed.output).toBe('SIGKILL');
+      const [orphan] = await loaderDirs();
+      const pidOf = async (): Promise<number | undefined> => {
+        for (const name of await readdir('/proc')) {
+          if (!/^\d+$/.test(name)) continue;
+          if ((await readlink(`/proc/${name}/cwd`).catch(() => '')) === orphan) return Number(name);
+        }
+        return undefined;
+      };
+      const loader = await pidOf();
+      expect(loader, 'the loader redis-server outlived the killed restore').toBeDefined();
+
+      const restored = await runCli(['restore', 'orders', '--to', `redis://127.0.0.1:${target.port}`, '--yes'], restoreEnv);
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(await (await target.client()).dbsize()).toBe(400_000);
+      expect(isProcessAlive(loader!)).toBe(false);
+      expect(await loaderDirs()).toEqual([]);
+    } finally {
+      await target.stop();
+    }
   });
 });

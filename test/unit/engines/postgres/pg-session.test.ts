@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { buildPgEnv, openPgSession, passfileDirOwner, passfileLine, removeStalePassfiles } from '../../../../src/engines/postgres/pg-session.js';
-import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { buildPgEnv, openPgSession, passfileLine } from '../../../../src/engines/postgres/pg-session.js';
 import { parsePostgresUrl } from '../../../../src/engines/postgres/pg-url.js';
 
 describe('libpq environment', () => {
@@ -33,25 +30,5 @@ describe('libpq environment', () => {
     expect(session.secrets).toContain('s3cret');
     await session.close();
     await expect(stat(passfile)).rejects.toThrow(/ENOENT/);
-  });
-});
-
-describe('passfiles of killed processes', () => {
-  it('names a passfile directory after its process', () => {
-    expect(passfileDirOwner('strata-pg-4242-a1B2c3')).toBe(4242);
-    expect(passfileDirOwner('strata-pg-server-a1B2c3')).toBeUndefined();
-    expect(passfileDirOwner('strata-pg-a1B2c3')).toBeUndefined();
-  });
-
-  it('removes the directories of dead processes and keeps live ones and foreign names', async () => {
-    const root = await makeTempDir();
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    const deadPid = Number(dead.stdout);
-    for (const name of [`strata-pg-${deadPid}-aaaaaa`, `strata-pg-${process.pid}-bbbbbb`, 'strata-pg-server-cccccc']) {
-      await mkdir(join(root, name));
-      await writeFile(join(root, name, 'pgpass'), '*:*:*:*:secret\n', { mode: 0o600 });
-    }
-    await removeStalePassfiles(root);
-    expect((await readdir(root)).sort()).toEqual([`strata-pg-${process.pid}-bbbbbb`, 'strata-pg-server-cccccc']);
   });
 });
