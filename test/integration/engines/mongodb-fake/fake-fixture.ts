@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Binary, BSONRegExp, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp, type MongoClient } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
 import { startFakeMongod, type FakeMongod, type FakeMongodOptions } from '../../../helpers/fake-mongod/fake-mongod.js';
-import { asDocuments, seedUsers, type SeedNames } from '../mongodb/fixture.js';
+import { asDocuments, seedOrders, seedUsers, type SeedNames } from '../mongodb/fixture.js';
 
 /** Print the one line that says this file runs against the fake, not a MongoDB server. */
 export function announceFake(what: string): void {
@@ -39,10 +39,7 @@ export const BULK_COLLECTION = 'events';
 export async function seedFakeShop(client: MongoClient, names: SeedNames, options: { bulk?: boolean } = {}): Promise<void> {
   const shop = client.db(names.shop);
   await seedUsers(shop);
-  await shop.collection('orders').insertMany(
-    asDocuments(Array.from({ length: 300 }, (_, i) => ({ _id: new Int32(i), user: i % 120, total: new Double((i * 37) % 1000), note: 'x'.repeat(i % 40), at: new Timestamp({ t: 1_700_000_000 + i, i: 1 }) }))),
-  );
-  await shop.collection('orders').createIndex({ user: 1 }, { name: 'by_user' });
+  await seedOrders(shop, 300);
   await shop.collection('mixed_ids').insertMany(
     asDocuments([
       { _id: new Int32(1), v: 'int' },

@@ -3,19 +3,13 @@
 // as a standalone (no snapshot) and as a replica set (snapshot reads). Mirrors
 // test/integration/engines/mongodb/round-trip.test.ts, which runs against a real mongod on GitHub CI,
 // with the seed the fake supports (no time series; the view is metadata only).
-import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restoreBackup } from '../../../../src/backup/restore-backup.js';
 import { restoreTest } from '../../../../src/backup/restore-test.js';
-import { runBackup } from '../../../../src/backup/run-backup.js';
 import { compareMongoStats } from '../../../../src/engines/mongodb/mongo-stats.js';
-import { scanTier } from '../../../../src/observe/scan-tier.js';
-import { generateAgeKey } from '../../../helpers/age-key.js';
 import { withDatabase } from '../../../helpers/mongodb-server.js';
-import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { encryptedBackup } from '../mongodb/encrypted-backup.js';
 import { countsOf, pictureOf, type SeedNames } from '../mongodb/fixture.js';
-import { mongoFixture } from '../mongodb/policy-fixture.js';
 import { announceFake, BULK_COLLECTION, BULK_DOCS, seedFakeShop, useFakeMongod } from './fake-fixture.js';
 
 announceFake('round-trip.test.ts');
@@ -44,25 +38,12 @@ function roundTripSuite(title: string, replicaSet: boolean, snapshot: 0 | 1): vo
       await client?.close();
     });
 
-    async function backup(options: { include?: string[]; exclude?: string[]; sourceExclude?: string[]; sourceInclude?: string[] } = {}) {
-      const work = await makeTempDir();
-      const key = await generateAgeKey(work);
-      const fixture = mongoFixture({
-        storageRoot: join(work, 'storage'),
+    const backup = (options: { include?: string[]; exclude?: string[]; sourceExclude?: string[]; sourceInclude?: string[] } = {}) =>
+      encryptedBackup({
         source: { uri, include: options.sourceInclude ?? [names.shop, `${names.cms}.articles`], ...(options.sourceExclude ? { exclude: options.sourceExclude } : {}) },
         include: options.include,
         exclude: options.exclude,
-        recipients: [key.recipient],
       });
-      const result = await runBackup({ ...fixture, resolveSecret: identity });
-      const storage = fixture.storages.get('hot')!;
-      const scan = await scanTier(storage, 'hot', 'test-system/');
-      expect(scan.debris).toEqual([]);
-      expect(scan.entries).toHaveLength(1);
-      const restore = (target: string, more: { only?: string[]; replace?: boolean } = {}) =>
-        restoreBackup({ entry: scan.entries[0]!, storage, policy: fixture.policy, target, identityFile: key.identityFile, resolveSecret: identity, ...more });
-      return { result, storage, entry: scan.entries[0]!, fixture, key, restore };
-    }
 
     it('backs up and restores every database under new names: the same documents byte for byte, indexes, options and views', async () => {
       const { result, restore } = await backup({ sourceInclude: [names.shop, names.cms] });

@@ -2,19 +2,18 @@
 // with the engine's clear error naming the host (never the credentials); a server that dies in the
 // middle of a dump fails the backup, naming the collection being read, and leaves nothing in storage.
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { runBackup } from '../../../../src/backup/run-backup.js';
 import type { BackupRequest } from '../../../../src/engines/engine.js';
 import { mongodbEngine } from '../../../../src/engines/mongodb/mongodb-engine.js';
 import { scanTier } from '../../../../src/observe/scan-tier.js';
-import { chainStreams } from '../../../../src/pipeline/codecs.js';
 import { createSecretResolver } from '../../../../src/policy/secrets.js';
-import type { Storage } from '../../../../src/storage/storage.js';
 import { startFakeMongod } from '../../../helpers/fake-mongod/fake-mongod.js';
 import { listAll } from '../../../helpers/kill-mid-backup.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { withUploadHook } from '../../../helpers/upload-hook.js';
 import { mongoFixture } from '../mongodb/policy-fixture.js';
 import { announceFake } from './fake-fixture.js';
 
@@ -38,30 +37,6 @@ async function failure(promise: Promise<unknown>): Promise<string> {
     return (error as Error).message;
   }
   throw new Error('expected a failure');
-}
-
-/** A storage that calls `onBytes` once `atBytes` of the artifact have arrived. */
-function withUploadHook(inner: Storage, atBytes: number, onBytes: () => void): Storage {
-  return {
-    kind: inner.kind,
-    location: inner.location,
-    get: (key) => inner.get(key),
-    head: (key) => inner.head(key),
-    list: (prefix) => inner.list(prefix),
-    delete: (keys) => inner.delete(keys),
-    put: (key: string, body: Readable) => {
-      let seen = 0;
-      const hook = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          const before = seen;
-          seen += chunk.length;
-          if (before < atBytes && seen >= atBytes) onBytes();
-          callback(null, chunk);
-        },
-      });
-      return inner.put(key, chainStreams(body, [hook]));
-    },
-  };
 }
 
 describe('FAKE mongod: mongodb: a server that goes away', () => {
@@ -103,7 +78,7 @@ describe('FAKE mongod: mongodb: a server that goes away', () => {
       const uri = `${fake.uri}app?serverSelectionTimeoutMS=500`;
       const fixture = mongoFixture({ storageRoot: join(work, 'storage'), source: { uri }, compression: 'none' });
       const inner = fixture.storages.get('hot')!;
-      const dying = new Map([['hot', withUploadHook(inner, 1 << 20, () => void fake.close())]]);
+      const dying = new Map([['hot', withUploadHook(inner, () => void fake.close(), 1 << 20)]]);
       const message = await failure(runBackup({ ...fixture, storages: dying, resolveSecret: (v) => v }));
       expect(message).toMatch(/^backup of test-system\/critical\/app-db to tier hot failed: mongodb source "app-db": dump failed at app\.b_second: /);
       const scan = await scanTier(inner, 'hot', 'test-system/');

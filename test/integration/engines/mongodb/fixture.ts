@@ -56,13 +56,18 @@ export async function seedUsers(shop: Db): Promise<void> {
   ]);
 }
 
-export async function seedShop(client: MongoClient, names: SeedNames, orders = 500): Promise<void> {
-  const shop = client.db(names.shop);
-  await seedUsers(shop);
+/** `orders`: int32 _ids, doubles and timestamps, and one index. */
+export async function seedOrders(shop: Db, orders: number): Promise<void> {
   await shop.collection('orders').insertMany(
     asDocuments(Array.from({ length: orders }, (_, i) => ({ _id: new Int32(i), user: i % 120, total: new Double((i * 37) % 1000), note: 'x'.repeat(i % 40), at: new Timestamp({ t: 1_700_000_000 + i, i: 1 }) }))),
   );
   await shop.collection('orders').createIndex({ user: 1 }, { name: 'by_user' });
+}
+
+export async function seedShop(client: MongoClient, names: SeedNames, orders = 500): Promise<void> {
+  const shop = client.db(names.shop);
+  await seedUsers(shop);
+  await seedOrders(shop, orders);
   // _ids of several BSON types: the non-snapshot dump reads in _id order across types.
   await shop.collection('mixed_ids').insertMany(
     asDocuments([

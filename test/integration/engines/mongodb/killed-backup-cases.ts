@@ -4,45 +4,17 @@
 // connections go away; aborted in-process, nothing at all remains. The next backup works.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
 import type { MongoClient } from 'mongodb';
 import { expect, it } from 'vitest';
 import { runBackup } from '../../../../src/backup/run-backup.js';
 import { removeDebris, scanTier } from '../../../../src/observe/scan-tier.js';
-import { chainStreams } from '../../../../src/pipeline/codecs.js';
-import type { Storage } from '../../../../src/storage/storage.js';
 import { mongoFixture, mongoSingleSource, type MongoFixtureOptions } from './policy-fixture.js';
 import { killMidBackup, tempBytes, listAll } from '../../../helpers/kill-mid-backup.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { withUploadHook } from '../../../helpers/upload-hook.js';
 import { parseMongoUri, formatMongoUri } from '../../../../src/engines/mongodb/mongo-uri.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
-
-/** A storage that runs `onFirstChunk` when the artifact upload starts flowing. */
-function withUploadHook(inner: Storage, onFirstChunk: () => void): Storage {
-  return {
-    kind: inner.kind,
-    location: inner.location,
-    get: (key) => inner.get(key),
-    head: (key) => inner.head(key),
-    list: (prefix) => inner.list(prefix),
-    delete: (keys) => inner.delete(keys),
-    put: (key: string, body: Readable) => {
-      if (key.endsWith('manifest.json')) return inner.put(key, body);
-      let fired = false;
-      const hook = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          if (!fired) {
-            fired = true;
-            onFirstChunk();
-          }
-          callback(null, chunk);
-        },
-      });
-      return inner.put(key, chainStreams(body, [hook]));
-    },
-  };
-}
 
 function withAppName(uri: string, appName: string): string {
   const parsed = parseMongoUri(uri);

@@ -2,18 +2,12 @@
 // server of STRATA_TEST_MONGODB_URI (a standalone: no snapshot) and, when set, STRATA_TEST_MONGODB_RS_URI
 // (a replica set: snapshot reads). Restored databases must hold the same documents byte for byte, the
 // same indexes, options, views and time series; partial restores, renames and --drop semantics.
-import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { restoreBackup } from '../../../../src/backup/restore-backup.js';
 import { restoreTest } from '../../../../src/backup/restore-test.js';
-import { runBackup } from '../../../../src/backup/run-backup.js';
 import { compareMongoStats } from '../../../../src/engines/mongodb/mongo-stats.js';
-import { scanTier } from '../../../../src/observe/scan-tier.js';
-import { generateAgeKey } from '../../../helpers/age-key.js';
 import { describeWithMongo, dropDatabases, MONGO_RS_URI_ENV, MONGO_URI_ENV, uniquePrefix, withDatabase } from '../../../helpers/mongodb-server.js';
-import { mongoFixture } from './policy-fixture.js';
-import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { encryptedBackup } from './encrypted-backup.js';
 import { countsOf, pictureOf, seedShop, type SeedNames } from './fixture.js';
 
 const identity = (value: string): string => value;
@@ -41,25 +35,12 @@ function roundTripSuite(title: string, env: string, snapshot: 0 | 1): void {
         await dropDatabases(uri, prefix);
       });
 
-      async function backup(options: { include?: string[]; exclude?: string[]; sourceExclude?: string[] } = {}) {
-        const work = await makeTempDir();
-        const key = await generateAgeKey(work);
-        const fixture = mongoFixture({
-          storageRoot: join(work, 'storage'),
+      const backup = (options: { include?: string[]; exclude?: string[]; sourceExclude?: string[] } = {}) =>
+        encryptedBackup({
           source: { uri, include: [names.shop, names.cms], ...(options.sourceExclude ? { exclude: options.sourceExclude } : {}) },
           include: options.include,
           exclude: options.exclude,
-          recipients: [key.recipient],
         });
-        const result = await runBackup({ ...fixture, resolveSecret: identity });
-        const storage = fixture.storages.get('hot')!;
-        const scan = await scanTier(storage, 'hot', 'test-system/');
-        expect(scan.debris).toEqual([]);
-        expect(scan.entries).toHaveLength(1);
-        const restore = (target: string, more: { only?: string[]; replace?: boolean } = {}) =>
-          restoreBackup({ entry: scan.entries[0]!, storage, policy: fixture.policy, target, identityFile: key.identityFile, resolveSecret: identity, ...more });
-        return { result, storage, entry: scan.entries[0]!, fixture, key, restore };
-      }
 
       it('backs up and restores every database under new names: same documents, indexes, options, views, time series', async () => {
         const { result, restore } = await backup();
