@@ -2,12 +2,34 @@
 import { runBackup } from '../backup/run-backup.js';
 import { verifyChecksum } from '../backup/verify-checksum.js';
 import { cadenceIntervalMs } from '../model/cadence.js';
+import { copyPeriodMs, isCopyDue } from '../model/copy-cadence.js';
+import type { ResolvedCategory } from '../model/policy-model.js';
+import { scanTier } from '../observe/scan-tier.js';
 import type { Manifest } from '../model/manifest.js';
 import type { VerificationRecord } from '../model/evidence.js';
 import type { BackupAction } from '../plan/plan-model.js';
 import { recordVerification } from '../state/evidence-store.js';
 import { appendRunRecord } from '../state/run-log.js';
 import { categoryOf, storageFor, type ActionProgress, type ApplyContext, type SystemContext } from './apply-context.js';
+
+/** The tiers with `every` whose newest copy of this source is old enough to take this backup. */
+async function dueTiersOf(system: SystemContext, category: ResolvedCategory, source: string, at: Date): Promise<string[]> {
+  const due: string[] = [];
+  for (const copy of category.copies.slice(1)) {
+    const period = copyPeriodMs(copy.every);
+    if (period === undefined) continue;
+    try {
+      const { entries } = await scanTier(storageFor(system, copy.tier), copy.tier, `${system.policy.system}/${category.name}/${source}/`);
+      const times = entries.filter((e) => e.manifest.category === category.name && e.manifest.source === source).map((e) => new Date(e.manifest.started_at));
+      const newest = times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : undefined;
+      if (isCopyDue(period, newest, at)) due.push(copy.tier);
+    } catch {
+      // An unreadable tier: attempt the copy, so that its failure is reported rather than silently skipped.
+      due.push(copy.tier);
+    }
+  }
+  return due;
+}
 
 export async function executeBackup(
   action: Pick<BackupAction, 'category' | 'source'>,
@@ -20,7 +42,7 @@ export async function executeBackup(
   if (!data) throw new Error(`source ${action.source} is not part of category ${category.name}`);
   const started = Date.now();
   try {
-    const { manifest, dir } = await runBackup({
+    const { manifest, dir, tiers } = await runBackup({
       policy: system.policy,
       category,
       data,
@@ -28,12 +50,13 @@ export async function executeBackup(
       resolveSecret: ctx.resolveSecret,
       now: ctx.now,
       onProgress: (p) => onProgress(p.phase, p.bytes),
+      dueTiers: await dueTiersOf(system, category, action.source, ctx.now()),
     });
     if (cadenceIntervalMs(category.verify.checksum) === 'every-backup') {
       const details: string[] = [];
-      for (const copy of category.copies) {
-        const result = await verifyChecksum({ tier: copy.tier, dir, manifest }, storageFor(system, copy.tier));
-        details.push(...result.details.map((d) => `${copy.tier}: ${d}`));
+      for (const tier of tiers) {
+        const result = await verifyChecksum({ tier, dir, manifest }, storageFor(system, tier));
+        details.push(...result.details.map((d) => `${tier}: ${d}`));
       }
       const record: VerificationRecord = {
         kind: 'checksum', system: system.policy.system, category: category.name, at: ctx.now().toISOString(),

@@ -27,12 +27,19 @@ export interface BackupRunRequest {
   now?: () => Date;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
+  /**
+   * Further tiers with `every` whose period has passed, so they get this backup too (the caller has read
+   * their catalogue). Tiers without `every` always get a copy.
+   */
+  dueTiers?: readonly string[];
 }
 
 export interface BackupRunResult {
   manifest: Manifest;
   /** Backup directory (key prefix) on every tier. */
   dir: string;
+  /** The tiers that hold the backup: the first, then the copies made. */
+  tiers: string[];
 }
 
 /** The backup is committed on the first tier, but a copy to a further tier failed. */
@@ -63,8 +70,9 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
   const { policy, category, data } = request;
   const now = request.now ?? (() => new Date());
   const label = `${policy.system}/${category.name}/${data.source}`;
-  const [first, ...further] = category.copies;
+  const [first, ...copies] = category.copies;
   if (!first) throw new Error(`backup of ${label}: the category keeps no copies`);
+  const further = copies.filter((copy) => copy.every === undefined || request.dueTiers?.includes(copy.tier));
   const storage = storageOf(request.storages, first.tier);
   for (const copy of further) storageOf(request.storages, copy.tier);
   const source = policy.sources[data.source];
@@ -151,5 +159,5 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
       failures.map((f) => f.tier),
     );
   }
-  return { manifest, dir };
+  return { manifest, dir, tiers: [first.tier, ...further.map((copy) => copy.tier)] };
 }

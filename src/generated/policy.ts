@@ -481,6 +481,10 @@ export interface Copy {
    */
   tier: string;
   keep: Keep;
+  /**
+   * Copy to this tier at most once per period: the newest backup goes to the tier when the tier's newest copy (of this category and source) is at least this old; omit it to copy every backup. Meant for cold and archive tiers whose storage classes bill a minimum storage duration: with a 5-minute schedule, a GLACIER tier would otherwise receive, and soon prune, a copy every 5 minutes. Not allowed on the first copy, which every backup writes. hourly, daily, weekly, monthly (30 days), quarterly, yearly, or a duration such as 14d.
+   */
+  every?: string;
 }
 /**
  * GFS retention counts (restic `forget` semantics): the newest backup in each of the last N hours/days/ISO weeks/months/years, plus the last N backups.

@@ -41,6 +41,8 @@ export interface ResolvedDataRef {
 export interface ResolvedCopy {
   tier: string;
   keep: Keep;
+  /** Copy at most once per this period (cold tiers); absent: every backup is copied. */
+  every?: string;
 }
 
 export interface ResolvedCategory {

@@ -4,11 +4,17 @@
 import { selectRetention } from '../retention/select-retention.js';
 import type { CatalogEntry } from '../model/catalog.js';
 import type { CategoryEvidence } from '../model/evidence.js';
-import type { ResolvedCategory, ResolvedPolicy } from '../model/policy-model.js';
+import { copyPeriodMs, isCopyDue } from '../model/copy-cadence.js';
+import type { ResolvedCategory, ResolvedCopy, ResolvedPolicy } from '../model/policy-model.js';
 import type { ObservedSystem } from './observed-model.js';
 import type { CopyAction, PruneAction, RetentionReport } from './plan-model.js';
 
 export const PENDING_ID = '(new backup)';
+
+interface Candidate {
+  id: string;
+  time: Date;
+}
 
 export interface RetentionPlan {
   prunes: PruneAction[];
@@ -26,6 +32,21 @@ function newestVerified(entries: readonly CatalogEntry[], evidence: CategoryEvid
 function lockedUntil(entries: readonly CatalogEntry[] | undefined, id: string, now: Date): string | undefined {
   const until = entries?.find((e) => e.manifest.id === id)?.locked_until;
   return until && until > now.toISOString() ? until : undefined;
+}
+
+/**
+ * What a tier's keep rule chooses from. A tier with `every` holds only what it was given, plus the newest
+ * backup when its period has passed: choosing from every backup would copy each new one (the newest of its
+ * day, month …) and prune the one before, which is exactly the churn `every` exists to avoid.
+ */
+function candidatesFor(copy: ResolvedCopy, candidates: readonly Candidate[], present: ReadonlySet<string>): Candidate[] {
+  const period = copyPeriodMs(copy.every);
+  if (period === undefined) return [...candidates];
+  const held = candidates.filter((c) => present.has(c.id));
+  const newestHeld = held.reduce<Date | undefined>((newest, c) => (newest === undefined || c.time > newest ? c.time : newest), undefined);
+  const newest = candidates.reduce<Candidate | undefined>((best, c) => (best === undefined || c.time > best.time ? c : best), undefined);
+  const due = newest !== undefined && !present.has(newest.id) && isCopyDue(period, newestHeld, newest.time);
+  return due ? [...held, newest] : held;
 }
 
 export function planRetention(
@@ -56,7 +77,7 @@ export function planRetention(
   for (const copy of category.copies) {
     if (observed.tiers[copy.tier]?.error) continue;
     const present = new Set((byTier.get(copy.tier) ?? []).map((e) => e.manifest.id));
-    const decisions = selectRetention(candidates, copy.keep, { protect });
+    const decisions = selectRetention(candidatesFor(copy, candidates, present), copy.keep, { protect });
     const report: RetentionReport = { system: policy.system, category: category.name, source, tier: copy.tier, kept: [] };
     for (const decision of decisions) {
       const entry = union.get(decision.id);

@@ -95,7 +95,7 @@ function resolveCategory(name: string, c: Category, raw: StrataPolicy, sources: 
       return ref;
     }),
     schedule: { full: c.schedule.full.trim(), timezone: c.schedule.timezone ?? DEFAULT_TIMEZONE },
-    copies: c.copies.map((copy) => ({ tier: copy.tier, keep: { ...copy.keep } })),
+    copies: c.copies.map((copy) => ({ tier: copy.tier, keep: { ...copy.keep }, ...(copy.every !== undefined ? { every: copy.every } : {}) })),
     verify: {
       checksum: c.verify?.checksum ?? DEFAULT_VERIFY.checksum,
       restoreTest: c.verify?.restore_test ?? DEFAULT_VERIFY.restoreTest,

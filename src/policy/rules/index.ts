@@ -1,6 +1,7 @@
 // Every semantic rule, run on a schema-valid policy.
 import type { Diagnostic } from '../diagnostic.js';
 import { compressionLevel } from './compression-level.js';
+import { copyCadence } from './copy-cadence.js';
 import { copyPlacement } from './copy-placement.js';
 import { duplicateEntries } from './duplicate-entries.js';
 import { incrementalSupport } from './incremental-support.js';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   incrementalSupport,
   retentionSanity,
   copyPlacement,
+  copyCadence,
   tierCapabilities,
   s3Lifecycle,
   s3Buckets,

@@ -57,6 +57,9 @@ const CASES: Case[] = [
   { file: 'unused-source', severity: 'warning', code: 'unused-source', at: '5:3', message: 'source `logs` is not used by any category' },
   { file: 'unused-tier', severity: 'warning', code: 'unused-tier', at: '10:3', message: 'tier `archive` is not used by any category' },
   { file: 'hourly-keep-sparse', severity: 'warning', code: 'hourly-keep-sparse', at: '20:25', message: 'hourly: 24 in copy 1 (tier `hot`) of category `orders` keeps at most one backup a day with this schedule' },
+  { file: 'every-on-first-copy', severity: 'error', code: 'every-on-first-copy', at: '22:16', message: 'copy 1 (tier `hot`) of category `orders` sets `every`, but the first copy is where every backup is written' },
+  { file: 'bad-copy-period', severity: 'error', code: 'invalid-value', at: '24:16', message: '`every` of copy 2 (tier `offsite`) of category `orders` is not in the expected format: "monthy"' },
+  { file: 'offsite-copy-period', severity: 'warning', code: 'offsite-copy-period', at: '24:16', message: 'the off-site copies of category `orders` are made at most every 30d (tier `archive`: every monthly), so losing this site loses up to that much data; rpo is 1h' },
   { file: 'lock-outlives-retention', severity: 'warning', code: 'lock-outlives-retention', at: '23:9', message: 'tier `offsite` locks objects for 90 days, but copy 2 of category `orders` keeps backups for only about 30 days' },
   // S3 tiers: lifecycle, bucket settings and object lock (src/policy/rules/s3-*.ts)
   { file: 'lifecycle-expires-kept', severity: 'error', code: 'lifecycle-expires-kept-backups', at: '11:20', message: 'the lifecycle of tier `offsite` deletes objects after 30 days, but copy 2 of category `orders` keeps backups for about 56 days (`weekly: 8`)', pointer: '/tiers/offsite/lifecycle/expire_days' },
