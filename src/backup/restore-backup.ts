@@ -25,6 +25,8 @@ export interface RestoreBackupRequest {
   only?: string[];
   /** Replace the live source's data (see RestoreRequest.replace). */
   replace?: boolean;
+  /** Restore without the backup's owners and privileges (see RestoreRequest.noOwner). */
+  noOwner?: boolean;
   /** age identity file; defaults to $STRATA_AGE_IDENTITY_FILE. Needed for encrypted backups only. */
   identityFile?: string;
   resolveSecret: (value: string) => string;
@@ -99,6 +101,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
         target: request.target,
         only: request.only,
         replace: request.replace,
+        noOwner: request.noOwner,
       },
       decoded,
     );

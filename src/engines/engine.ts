@@ -31,6 +31,12 @@ export interface RestoreRequest extends BackupRequest {
    * engines replace what is there (pg_restore --clean --if-exists, mongo drop, Redis RESTORE … REPLACE).
    */
   replace?: boolean;
+  /**
+   * Restore without the backup's owners and privileges: objects are owned by the connecting user and no
+   * GRANT/REVOKE is replayed (PostgreSQL: pg_restore --no-owner --no-privileges). For a fresh server that
+   * lacks the source's roles. Engines without owned objects ignore it.
+   */
+  noOwner?: boolean;
 }
 
 /**

@@ -26,6 +26,8 @@ interface RestoreOptions extends CommonOptions {
   yes?: boolean;
   snapshot?: boolean;
   drop?: boolean;
+  /** false with --no-owner (commander's negatable option). */
+  owner?: boolean;
   json?: boolean;
 }
 
@@ -84,6 +86,7 @@ export function registerRestore(program: Command, io: Io): void {
     .option('-y, --yes', 'allow restoring into a non-empty target or over the live source')
     .option('--no-snapshot', 'do not back up the live target before restoring over it')
     .option('--drop', 'replace what already exists in a --to database target (mongorestore --drop, pg_restore --clean)')
+    .option('--no-owner', "PostgreSQL: restore without the dump's owners and grants (pg_restore --no-owner --no-privileges), for a fresh server that lacks the source's roles; the connecting user owns everything")
     .option('--json', 'print the result as JSON')
     .action(async (spec: string, options: RestoreOptions) => {
       const ctx = await loadContext(options);
@@ -133,6 +136,7 @@ export function registerRestore(program: Command, io: Io): void {
         try {
           result = await restoreBackup({
             entry, storage, policy, target: target.target, only: options.only, replace: target.inPlace || Boolean(options.drop && target.kind === 'url'),
+            noOwner: options.owner === false,
             identityFile: identity, resolveSecret: ctx.resolveSecret, dryRun: options.dryRun,
           });
         } catch (error) {

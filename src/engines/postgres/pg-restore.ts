@@ -4,7 +4,9 @@
 // whole restore back); without `replace`, a target already holding those objects is refused. --only narrows the restore
 // with pg_restore's own -n/-t selection; tables that already exist have their rows replaced instead (see
 // startDataReload). A copy of the stream's head goes to `pg_restore --list` with the same selection, so
-// the row counts returned are those of exactly the tables that were loaded.
+// the row counts returned are those of exactly the tables that were loaded. Before anything is written, the
+// roles the restored objects need are checked on the target (pg-role-check.ts); `noOwner` restores without
+// the dump's owners and grants (pg_restore --no-owner --no-privileges), for servers that lack those roles.
 import type { Readable, Writable } from 'node:stream';
 import type { SourceStats } from '../../model/manifest.js';
 import { ExecError, spawnStream, type StreamingProcess } from '../../exec/exec.js';
@@ -15,6 +17,8 @@ import { collectText } from './pg-dump-database.js';
 import { readPartsTar } from './pg-parts-tar.js';
 import { parseRestoreSelection, splitQualifiedName, type PartialSelection, type RestoreSelection } from './pg-patterns.js';
 import { cleanClientError, clientsForServer, MAINTENANCE_DATABASES, PSQL_FLAGS, runOnMaintenanceDatabase, runPsql, sqlLiteral } from './pg-query.js';
+import { refuseMissingRoles, scanRestoreRoles } from './pg-role-check.js';
+import { withMissingRoleHint } from './pg-role-refs.js';
 import { withPgSession, type PgSession } from './pg-session.js';
 import { countByTocSql, parseCounts, toPgStats, type DatabaseCounts } from './pg-stats.js';
 import { parseTocList } from './pg-toc.js';
@@ -25,8 +29,11 @@ export function conninfoForDatabase(database: string): string {
   return `dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-export function pgRestoreArgs(database: string, selection: string[]): string[] {
-  return ['--clean', '--if-exists', '--single-transaction', '--no-password', ...selection, `--dbname=${conninfoForDatabase(database)}`];
+/** pg_restore's flags for RestoreRequest.noOwner: objects owned by the connecting user, no GRANT/REVOKE. */
+export const NO_OWNER_ARGS = ['--no-owner', '--no-privileges'];
+
+export function pgRestoreArgs(database: string, selection: string[], noOwner = false): string[] {
+  return ['--clean', '--if-exists', '--single-transaction', '--no-password', ...(noOwner ? NO_OWNER_ARGS : []), ...selection, `--dbname=${conninfoForDatabase(database)}`];
 }
 
 /**
@@ -39,13 +46,16 @@ export function targetDatabaseName(targetDatabase: string | undefined, sourceDat
   return severalDatabases ? `${targetDatabase}_${sourceDatabase}` : targetDatabase;
 }
 
-/** Create the database when missing; resolves with whether it existed before. */
-async function ensureDatabase(session: PgSession, psql: string, database: string): Promise<boolean> {
-  const script =
-    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db');\n" +
-    "SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db') \\gexec\n";
-  const out = await runOnMaintenanceDatabase(session, psql, script, { vars: { db: database }, timeoutMs: 120_000 });
+async function databaseExists(session: PgSession, psql: string, database: string): Promise<boolean> {
+  const script = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db');\n";
+  const out = await runOnMaintenanceDatabase(session, psql, script, { vars: { db: database }, timeoutMs: 60_000 });
   return out.trim().startsWith('t');
+}
+
+/** Create the database unless it exists (it is checked again: another session may have created it since). */
+async function createDatabase(session: PgSession, psql: string, database: string): Promise<void> {
+  const script = "SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = :'db') \\gexec\n";
+  await runOnMaintenanceDatabase(session, psql, script, { vars: { db: database }, timeoutMs: 120_000 });
 }
 
 /** Relations the restore would touch that already exist (all user relations when nothing is selected). */
@@ -79,6 +89,8 @@ interface RestoreContext {
   clients: PgClients;
   /** Restoring over the live source (RestoreRequest.replace): existing objects may be replaced. */
   replace: boolean;
+  /** RestoreRequest.noOwner: pg_restore --no-owner --no-privileges. */
+  noOwner: boolean;
   signal?: AbortSignal;
 }
 
@@ -101,13 +113,13 @@ interface Loader {
 }
 
 function describeExecFailure(error: unknown): string {
-  return error instanceof ExecError ? cleanClientError(error.stderr) || error.message : (error as Error).message;
+  return withMissingRoleHint(error instanceof ExecError ? cleanClientError(error.stderr) || error.message : (error as Error).message);
 }
 
 /** Full (or schema-level) restore: pg_restore --clean --if-exists --single-transaction into the database. */
 function startRestore(context: RestoreContext, target: string, where: string, args: string[]): Loader {
   const { session, clients, signal } = context;
-  const child = spawnStream(clients.pg_restore, pgRestoreArgs(target, args), { env: session.env(target), secrets: session.secrets, signal });
+  const child = spawnStream(clients.pg_restore, pgRestoreArgs(target, args, context.noOwner), { env: session.env(target), secrets: session.secrets, signal });
   const done = child.done.catch((error: unknown) => {
     throw new Error(`${where}: pg_restore failed, nothing was changed (the restore runs in one transaction): ${describeExecFailure(error)}`, { cause: error });
   });
@@ -122,7 +134,9 @@ function startRestore(context: RestoreContext, target: string, where: string, ar
 function startDataReload(context: RestoreContext, target: string, where: string, selection: PartialSelection): Loader {
   const { session, clients, signal } = context;
   const options = { env: session.env(target), secrets: session.secrets, signal };
-  const restorer = spawnStream(clients.pg_restore, ['--data-only', '--no-password', ...selection.args, '--file=-'], options);
+  // --no-owner changes nothing in data (no owners, no grants): passed along only so every pg_restore of a noOwner restore carries it.
+  const noOwner = context.noOwner ? NO_OWNER_ARGS : [];
+  const restorer = spawnStream(clients.pg_restore, ['--data-only', '--no-password', ...noOwner, ...selection.args, '--file=-'], options);
   const applier = spawnStream(clients.psql, [...PSQL_FLAGS, '--single-transaction', '--file=-'], options);
   applier.stdin.on('error', () => undefined);
   const tables = selection.tables.map((t) => `${quoteIdentifier(t.schema)}.${quoteIdentifier(t.table)}`).join(', ');
@@ -161,17 +175,40 @@ async function existingTables(context: RestoreContext, target: string, tables: P
   return JSON.parse(out.trim()) as boolean[];
 }
 
-async function startLoader(context: RestoreContext, target: string, where: string, selection: PartialSelection): Promise<Loader> {
-  if (selection.tables.length > 0) {
-    const present = await existingTables(context, target, selection.tables);
-    if (present.every(Boolean)) return startDataReload(context, target, where, selection);
-    if (present.some(Boolean)) {
-      const names = (want: boolean): string => selection.tables.filter((_, i) => present[i] === want).map((t) => `${t.schema}.${t.table}`).join(', ');
-      throw new Error(`${where}: some selected tables exist (${names(true)}) and some do not (${names(false)}): restore them in separate runs`);
-    }
+/** Whether the selected tables all exist in the (existing) target: their rows are then reloaded (startDataReload). */
+async function reloadsExistingTables(context: RestoreContext, target: string, where: string, selection: PartialSelection): Promise<boolean> {
+  if (selection.tables.length === 0) return false;
+  const present = await existingTables(context, target, selection.tables);
+  if (present.every(Boolean)) return true;
+  if (present.some(Boolean)) {
+    const names = (want: boolean): string => selection.tables.filter((_, i) => present[i] === want).map((t) => `${t.schema}.${t.table}`).join(', ');
+    throw new Error(`${where}: some selected tables exist (${names(true)}) and some do not (${names(false)}): restore them in separate runs`);
   }
-  if (selection.schemas.length > 0) await ensureSchemas(context.session, context.clients.psql, target, selection.schemas);
-  return startRestore(context, target, where, selection.args);
+  return false;
+}
+
+/**
+ * Everything is checked before the first write (CREATE DATABASE, CREATE SCHEMA, pg_restore): occupied
+ * relations, then the roles the restored objects need. A data reload of existing tables writes no owners or
+ * grants, so it needs no roles. Resolves with the loader and the stream to feed it (the head read by the role
+ * check, replayed).
+ */
+async function startLoader(
+  context: RestoreContext,
+  target: string,
+  where: string,
+  selection: PartialSelection,
+  chunks: AsyncIterable<Buffer>,
+): Promise<{ loader: Loader; stream: AsyncIterable<Buffer> }> {
+  const { session, clients } = context;
+  const existed = await databaseExists(session, clients.psql, target);
+  if (existed && !context.replace) await refuseOccupiedTarget(context, target, where, selection);
+  if (existed && (await reloadsExistingTables(context, target, where, selection))) return { loader: startDataReload(context, target, where, selection), stream: chunks };
+  const scan = await scanRestoreRoles(context, target, where, selection.args, chunks);
+  if (scan.uses) await refuseMissingRoles(context, where, scan.uses, context.noOwner);
+  if (!existed) await createDatabase(session, clients.psql, target);
+  if (selection.schemas.length > 0) await ensureSchemas(session, clients.psql, target, selection.schemas);
+  return { loader: startRestore(context, target, where, selection.args), stream: scan.stream };
 }
 
 /** Restore one dump stream into `target`; returns the counts of the tables it loaded, keyed by the source database. */
@@ -184,9 +221,7 @@ async function restoreDatabase(
 ): Promise<DatabaseCounts> {
   const { session, clients, signal } = context;
   const where = `${session.label}: ${session.describe(target)}`;
-  const existed = await ensureDatabase(session, clients.psql, target);
-  if (existed && !context.replace) await refuseOccupiedTarget(context, target, where, selection);
-  const loader = await startLoader(context, target, where, selection);
+  const { loader, stream } = await startLoader(context, target, where, selection, chunks);
   loader.done.catch(() => undefined);
   loader.stdin.on('error', () => undefined); // the loader is gone: its exit status says why
   let lister: StreamingProcess | undefined;
@@ -195,7 +230,7 @@ async function restoreDatabase(
     const toc = collectText(lister).then(parseTocList);
     toc.catch(() => undefined);
     const peek = new PeekFeed(lister.stdin);
-    for await (const chunk of chunks) {
+    for await (const chunk of stream) {
       await peek.feed(chunk);
       await writeChunk(loader.stdin, chunk);
     }
@@ -356,7 +391,7 @@ export async function restorePostgres(request: RestoreRequest, input: Readable):
       if (maintenance === MAINTENANCE_DATABASES[0]) throw error;
       return clientsForServer(session, MAINTENANCE_DATABASES[0]!, { signal: request.signal });
     });
-    const context: RestoreContext = { session, clients, replace: request.replace === true, signal: request.signal };
+    const context: RestoreContext = { session, clients, replace: request.replace === true, noOwner: request.noOwner === true, signal: request.signal };
     const counted = multi ? await restoreMulti(context, request, reader) : await restoreSingle(context, request, reader, head);
     return toPgStats(counted);
   });
