@@ -20,10 +20,14 @@ export function buildEngineNotes(category: string, policyPath: string, sources: 
         lines: [
           'A `pg_dump -Fc` archive. Restores run `pg_restore` in one transaction: a failed restore changes nothing.',
           'Over the live database, strata first takes a pre-restore snapshot (a normal backup you can roll back to) unless `--no-snapshot`.',
+          'The dump holds no roles: onto a fresh server, strata refuses (before writing) when roles the objects are owned by or granted to are missing. ' +
+            'Create them first (`pg_dumpall --roles-only --no-role-passwords` on the source, psql on the target), or restore with `--no-owner`: ' +
+            'the connecting user owns everything and no GRANTs are restored.',
         ],
         commands: [
           `# Into a new database (created if missing), e.g. TARGET_DATABASE_URL=postgres://USER@HOST:5432/${name}_restored\n${base(name)} --to "$TARGET_DATABASE_URL"`,
           `# One table or one schema, into that database:\n${base(name)} --to "$TARGET_DATABASE_URL" --only public.orders`,
+          `# Onto a fresh server that lacks the source's roles (objects owned by the connecting user, no GRANTs):\n${base(name)} --to "$TARGET_DATABASE_URL" --no-owner`,
           `# Over the live database (pre-restore snapshot first):\n${base(name)} --yes`,
         ],
       });
