@@ -91,20 +91,19 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
   try {
     const backup = await engine.backup({ name: data.source, source, data, resolveSecret: request.resolveSecret, signal: request.signal });
     const raw = createHashCounter({ onBytes: progress.update });
-    const stored = createHashCounter();
-    const encoded = encodeStream(
-      chainStreams(backup.stream, [raw]),
-      { compression: category.compression, level: category.compressionLevel, recipients },
-      { signal: request.signal },
-    );
-    const upload = chainStreams(encoded, [stored]);
+    const hashed = chainStreams(backup.stream, [raw]);
+    const encoded = encodeStream(hashed, { compression: category.compression, level: category.compressionLevel, recipients }, { signal: request.signal });
+    // No codec (compression none, no recipients) hands back its input: the stored bytes are the raw
+    // bytes, and a second sha256 pass over them would only burn CPU the source server may need.
+    const stored = encoded === hashed ? undefined : createHashCounter();
+    const upload = stored ? chainStreams(encoded, [stored]) : encoded;
     // An engine may report failure only through `done`: make sure that also fails the upload.
     backup.done.catch((error: Error) => upload.destroy(error));
     const put = await storage.put(`${dir}/${artifact}`, upload);
     const stats = await backup.done;
     progress.finish();
     const rawDigest = raw.digest();
-    const storedDigest = stored.digest();
+    const storedDigest = stored ? stored.digest() : rawDigest;
     if (put.bytes !== storedDigest.bytes) {
       throw new Error(`storage wrote ${put.bytes} bytes but the pipeline produced ${storedDigest.bytes}`);
     }
