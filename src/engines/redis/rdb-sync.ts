@@ -8,13 +8,13 @@
 // server take the disk path (BGSAVE to its own dump file, then `$<len>`), which starts at once. If the
 // disk path fails (read-only or full disk), Strata retries once over the diskless path.
 import { Readable } from 'node:stream';
+import { PayloadChunker, type PayloadEnd } from './payload-chunker.js';
 import { RespError } from './resp-reply.js';
 import { authenticate, explainReplyError, RespSocket } from './resp-socket.js';
 import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
 import { parseKeyspace, type Keyspace } from './keyspace.js';
 
 const EOF_MARK_SIZE = 40;
-const COALESCE_BYTES = 512 * 1024;
 
 export interface RdbTransfer {
   bytes: number;
@@ -40,7 +40,7 @@ export interface FetchOptions {
   transfer?: 'disk' | 'diskless';
 }
 
-type Header = { kind: 'length'; length: number } | { kind: 'eof'; mark: Buffer };
+type Header = PayloadEnd;
 
 class SyncRefused extends Error {
   constructor(
@@ -94,6 +94,7 @@ function refusal(endpoint: RedisEndpoint, line: string, transfer: 'disk' | 'disk
 
 async function startSync(endpoint: RedisEndpoint, options: FetchOptions, forced?: 'disk' | 'diskless') {
   const connection = await RespSocket.open(endpoint, {
+    directReads: true,
     connectTimeoutMs: options.connectTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
     signal: options.signal,
@@ -145,10 +146,6 @@ export async function fetchRdb(endpoint: RedisEndpoint, options: FetchOptions = 
 
 function streamPayload(connection: RespSocket, header: Header, idleTimeoutMs: number, transfer: 'disk' | 'diskless') {
   const { socket, endpoint } = connection;
-  const leftover = connection.detach();
-  let remaining = header.kind === 'length' ? header.length : Infinity;
-  let tail = Buffer.alloc(0);
-  let bytes = 0;
   let settled = false;
   let resolveDone!: (value: RdbTransfer) => void;
   let rejectDone!: (error: Error) => void;
@@ -175,13 +172,22 @@ function streamPayload(connection: RespSocket, header: Header, idleTimeoutMs: nu
     },
   });
 
+  const chunker = new PayloadChunker(header, {
+    chunk(data) {
+      if (!out.push(data)) {
+        // Backpressure: stop reading; no idle timeout while we are the ones waiting.
+        socket.pause();
+        socket.setTimeout(0);
+      }
+    },
+    end: () => finish(),
+  });
   const finish = (): void => {
     if (settled) return;
-    flush();
     settled = true;
     socket.destroy();
     out.push(null);
-    resolveDone({ bytes, transfer });
+    resolveDone({ bytes: chunker.bytes, transfer });
   };
   const fail = (error: Error): void => {
     if (settled) return;
@@ -190,62 +196,19 @@ function streamPayload(connection: RespSocket, header: Header, idleTimeoutMs: nu
     rejectDone(error);
     out.destroy(error);
   };
-  // Diskless transfers arrive in ~16 KB reads: coalesced into larger chunks, every later stage (hashing,
-  // codecs, file writes) does a fraction of the calls.
-  let parts: Buffer[] = [];
-  let partsSize = 0;
-  const flush = (): void => {
-    if (partsSize === 0) return;
-    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partsSize);
-    parts = [];
-    partsSize = 0;
-    if (!out.push(data)) {
-      // Backpressure: stop reading; no idle timeout while we are the ones waiting.
-      socket.pause();
-      socket.setTimeout(0);
-    }
-  };
-  const emit = (data: Buffer): void => {
-    if (data.length === 0) return;
-    bytes += data.length;
-    parts.push(data);
-    partsSize += data.length;
-    if (partsSize >= COALESCE_BYTES) flush();
-  };
-  const onChunk = (chunk: Buffer): void => {
-    if (settled) return;
-    if (header.kind === 'length') {
-      const take = Math.min(remaining, chunk.length);
-      remaining -= take;
-      emit(take === chunk.length ? chunk : chunk.subarray(0, take));
-      if (remaining === 0) finish();
-      return;
-    }
-    // Diskless: the payload ends with the 40-byte mark; hold back the last 40 bytes until more arrive.
-    const combined = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
-    if (combined.length >= EOF_MARK_SIZE && combined.subarray(combined.length - EOF_MARK_SIZE).equals(header.mark)) {
-      emit(combined.subarray(0, combined.length - EOF_MARK_SIZE));
-      finish();
-      return;
-    }
-    const keep = Math.min(EOF_MARK_SIZE, combined.length);
-    emit(combined.subarray(0, combined.length - keep));
-    tail = Buffer.from(combined.subarray(combined.length - keep));
-  };
 
   socket.removeAllListeners('close');
   socket.removeAllListeners('timeout');
-  socket.on('data', onChunk);
   socket.on('close', () => {
     const expected = header.kind === 'length' ? ` of ${header.length}` : '';
-    fail(endpointError(endpoint, `the connection closed after ${bytes}${expected} bytes of the RDB`));
+    fail(endpointError(endpoint, `the connection closed after ${chunker.bytes}${expected} bytes of the RDB`));
   });
   socket.on('error', (error) => fail(endpointError(endpoint, `connection failed during the RDB transfer: ${messageOf(error)}`, error)));
   socket.setTimeout(idleTimeoutMs);
   socket.on('timeout', () => {
     if (!socket.isPaused()) fail(endpointError(endpoint, `the RDB transfer stalled: nothing received for ${Math.round(idleTimeoutMs / 1000)} s`));
   });
-  if (header.kind === 'length' && header.length === 0) finish();
-  else if (leftover.length > 0) onChunk(leftover);
+  if (chunker.done) finish();
+  else connection.handOver(chunker);
   return { stream: out, done };
 }

@@ -11,6 +11,41 @@ export interface RespSocketOptions {
   /** Fail when the server sends nothing for this long while a reply is awaited (0: never). */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The connection will hand over to a bulk payload (SYNC): on plain TCP, read through net's `onread`,
+   * so that after handOver() the socket reads straight into the target's memory.
+   */
+  directReads?: boolean;
+}
+
+/** Where the bytes go after handOver() (see payload-chunker.ts). */
+export interface PayloadTarget {
+  /** Memory the next read may fill (direct reads only). */
+  space(): Buffer;
+  /** `n` bytes were read into the last space(). */
+  received(n: number): void;
+  /** Bytes that arrived some other way: copied in. */
+  write(data: Buffer): void;
+}
+
+/** net's `onread` for a direct-read socket: replies go to the RESP parser, then every read to the target. */
+class DirectReads {
+  private readonly scratch = Buffer.allocUnsafe(64 * 1024);
+  target: PayloadTarget | undefined;
+  deliver: (chunk: Buffer) => void = () => undefined;
+
+  readonly onread = {
+    buffer: (): Buffer => (this.target ? this.target.space() : this.scratch),
+    callback: (n: number, buf: Buffer): boolean => {
+      const target = this.target;
+      // The parser keeps what it is given, and the scratch is reused by the next read: copy out of it.
+      if (!target) this.deliver(Buffer.from(buf.subarray(0, n)));
+      // A read lent the scratch before the hand-over lands there.
+      else if (buf === this.scratch) target.write(buf.subarray(0, n));
+      else target.received(n);
+      return true;
+    },
+  };
 }
 
 export class RespSocket {
@@ -30,8 +65,10 @@ export class RespSocket {
   private constructor(
     readonly socket: Socket,
     readonly endpoint: RedisEndpoint,
+    private readonly reads: DirectReads | undefined,
   ) {
-    socket.on('data', this.onData);
+    if (reads) reads.deliver = this.onData;
+    else socket.on('data', this.onData);
     socket.on('error', (error) => this.fail(endpointError(endpoint, `connection failed: ${messageOf(error)}`, error)));
     socket.on('close', () => {
       this.closed = true;
@@ -41,9 +78,10 @@ export class RespSocket {
 
   static async open(endpoint: RedisEndpoint, options: RespSocketOptions = {}): Promise<RespSocket> {
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    const reads = options.directReads && !endpoint.tls ? new DirectReads() : undefined;
     const socket = endpoint.tls
       ? connectTls({ host: endpoint.host, port: endpoint.port, servername: isIp(endpoint.host) ? undefined : endpoint.host })
-      : connectTcp({ host: endpoint.host, port: endpoint.port });
+      : connectTcp({ host: endpoint.host, port: endpoint.port, ...(reads ? { onread: reads.onread } : {}) });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();
@@ -61,7 +99,7 @@ export class RespSocket {
       });
     });
     socket.setNoDelay(true);
-    const connection = new RespSocket(socket, endpoint);
+    const connection = new RespSocket(socket, endpoint, reads);
     connection.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
     socket.on('timeout', () => {
       if (connection.waiter) connection.destroy(endpointError(endpoint, `the server sent nothing for ${Math.round(connection.idleTimeoutMs / 1000)} s`));
@@ -162,14 +200,16 @@ export class RespSocket {
     }
   }
 
-  /** Stop parsing replies: the caller reads the socket directly from here on. Returns bytes already received. */
-  detach(): Buffer {
+  /** Stop parsing replies: every byte received from here on (bytes already received first) goes to `target`. */
+  handOver(target: PayloadTarget): void {
     this.socket.off('data', this.onData);
     this.collect();
     const rest = this.pending.subarray(this.offset);
     this.pending = Buffer.alloc(0);
     this.offset = 0;
-    return rest;
+    if (this.reads) this.reads.target = target;
+    else this.socket.on('data', (chunk: Buffer) => target.write(chunk));
+    if (rest.length > 0) target.write(rest);
   }
 
   destroy(error?: Error): void {
