@@ -1,6 +1,6 @@
 // Byte input for the RDB scanner: chunks are queued as they arrive and the scanner (a generator)
 // pulls from them, yielding when it needs more. Bytes are skipped without being copied, and a read
-// of n bytes concatenates the queued chunks once, however many there are.
+// of n bytes that straddles chunks copies just those n bytes.
 import { lzfDecompress, RdbFormatError } from './rdb-compact.js';
 
 export class RdbTruncated extends RdbFormatError {}
@@ -41,12 +41,27 @@ export class RdbInput {
       yield;
     }
     this.wanted = 0;
-    if (this.buf.length - this.pos < n) {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.queue]);
+    // Step past an exhausted buffer to the next queued chunk without copying.
+    while (this.pos >= this.buf.length && this.queue.length > 0) {
+      this.buf = this.queue.shift()!;
+      this.queued -= this.buf.length;
       this.pos = 0;
-      this.queue = [];
-      this.queued = 0;
     }
+    if (this.buf.length - this.pos >= n) return;
+    // The n bytes straddle chunks: join just those, not the whole next chunk (one copy of the stream).
+    const parts = [this.buf.subarray(this.pos)];
+    let have = parts[0]!.length;
+    while (have < n) {
+      const next = this.queue[0]!;
+      const take = Math.min(next.length, n - have);
+      parts.push(next.subarray(0, take));
+      have += take;
+      this.queued -= take;
+      if (take === next.length) this.queue.shift();
+      else this.queue[0] = next.subarray(take);
+    }
+    this.buf = Buffer.concat(parts, n);
+    this.pos = 0;
   }
 
   *skip(n: number): Generator<void, void, void> {
