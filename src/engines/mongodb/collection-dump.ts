@@ -23,6 +23,21 @@ import { EntrySizeError, fileHeader, SizedBody } from './tar-frames.js';
 export const BUFFER_LIMIT = 8 << 20;
 /** Documents are handed downstream in chunks of about this size. */
 const CHUNK = 1 << 20;
+/**
+ * Server batches are asked for by document count (the only limit find and getMore take), aiming at
+ * about BATCH_TARGET_BYTES and never more than MAX_BATCH_DOCS documents. Without it mongod fills 16 MiB
+ * batches, and the driver keeps a parsed handle (its field offsets, ~100 bytes a top-level field) for
+ * every document of a batch until the whole batch is consumed: 16 MiB of small documents held ~50 MB
+ * of heap on top of the 16 MiB reply, and the backup's peak RSS grew past 250 MB.
+ */
+export const BATCH_TARGET_BYTES = 4 << 20;
+export const MAX_BATCH_DOCS = 2000;
+
+/** Documents per server batch for documents of `averageBytes` on average (unknown: the cap). */
+export function batchSizeFor(averageBytes?: number, targetBytes = BATCH_TARGET_BYTES): number {
+  if (averageBytes === undefined || !Number.isFinite(averageBytes) || averageBytes <= 0) return MAX_BATCH_DOCS;
+  return Math.max(1, Math.min(MAX_BATCH_DOCS, Math.floor(targetBytes / averageBytes)));
+}
 
 export interface CollectionDumpResult {
   docs: number;
@@ -105,7 +120,8 @@ export async function* dumpSnapshotCollection(target: CollectionDumpTarget, sess
   const counts: CollectionDumpResult = { docs: 0, bytes: 0, sample: 0 };
   const body = new SizedBody(path, size.bytes);
   try {
-    yield* streamInto(rawBatches(collection.find({}, { session, raw: true })), body, counts);
+    const batchSize = batchSizeFor(size.docs > 0 ? size.bytes / size.docs : undefined);
+    yield* streamInto(rawBatches(collection.find({}, { session, raw: true, batchSize })), body, counts);
     yield body.finish();
   } catch (error) {
     if (error instanceof EntrySizeError) {
@@ -137,7 +153,7 @@ export async function* dumpPlainCollection(target: CollectionDumpTarget, bufferL
   const { collection, path } = target;
   const counts: CollectionDumpResult = { docs: 0, bytes: 0, sample: 0 };
   const sample = new SampleDigest();
-  const last = await collection.find({}, { ...EXACT_VALUES, sort: { _id: -1 }, limit: 1, projection: { _id: 1 } }).next();
+  const last = (await collection.find({}, { raw: true, sort: { _id: -1 }, limit: 1 }).next()) as Uint8Array | null;
   if (!last) {
     yield fileHeader(path, 0, target.mtime);
     counts.sample = sample.value();
@@ -145,8 +161,12 @@ export async function* dumpPlainCollection(target: CollectionDumpTarget, bufferL
   }
   // $expr compares across BSON types in sort order (a plain {$lte} would only match _ids of one type);
   // $literal keeps an _id such as "$x" from being read as a field path.
-  const maxId = { $literal: last._id };
-  const batches = rawBatches(collection.find({ $expr: { $lte: ['$_id', maxId] } }, { raw: true, sort: { _id: 1 } }));
+  const maxId = { $literal: idOf(last) };
+  // The average size is not known before reading here: the last document's size stands in for it (a
+  // wrong guess costs round trips or, at worst, mongod's own 16 MiB batches). Batches no larger than the
+  // buffer keep what is held in memory near the buffer's size.
+  const batchSize = batchSizeFor(last.length, Math.min(BATCH_TARGET_BYTES, bufferLimit));
+  const batches = rawBatches(collection.find({ $expr: { $lte: ['$_id', maxId] } }, { raw: true, sort: { _id: 1 }, batchSize }));
   try {
     const held: Uint8Array[] = [];
     let heldBytes = 0;

@@ -8,10 +8,28 @@ import { BSON, type Document } from 'mongodb';
 const DECODE = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true, validation: { utf8: false } } as const;
 const ENCODE = { checkKeys: false, ignoreUndefined: false } as const;
 
+/**
+ * Where the check re-encodes, reused (grown to the largest document seen): a fresh buffer per document
+ * doubled a restore's allocations of external memory, which is freed only when the GC runs.
+ */
+let scratch = Buffer.alloc(0);
+
+/** Whether `doc` encodes back to exactly `raw`. */
+function encodesTo(doc: Document, raw: Uint8Array): boolean {
+  if (scratch.length < raw.length) scratch = Buffer.alloc(Math.max(raw.length, 2 * scratch.length, 64 << 10));
+  let end: number;
+  try {
+    end = BSON.serializeWithBufferAndIndex(doc, scratch, ENCODE);
+  } catch (error) {
+    if (error instanceof RangeError) return false; // longer than the original: not the same bytes
+    throw error;
+  }
+  return end + 1 === raw.length && Buffer.compare(scratch.subarray(0, raw.length), raw) === 0;
+}
+
 export function insertableDocument(raw: Uint8Array): Document {
   const doc = BSON.deserialize(raw, DECODE);
-  const again = BSON.serialize(doc, ENCODE);
-  if (Buffer.compare(again, raw) === 0) return doc;
+  if (encodesTo(doc, raw)) return doc;
   return orderedDocument(raw, 0) as unknown as Document;
 }
 
