@@ -44,6 +44,11 @@ export class PayloadChunker {
     this.done = this.remaining === 0;
   }
 
+  /** Payload bytes received so far, emitted or not (the held-back tail, which may be the mark, aside). */
+  get receivedBytes(): number {
+    return this.bytes + Math.max(0, this.filled - this.hold);
+  }
+
   /** Where the next socket read may land: never empty, and never past a length-delimited payload. */
   space(): Buffer {
     if (this.done) return (this.spare ??= Buffer.allocUnsafe(this.minRead));

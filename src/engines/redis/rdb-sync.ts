@@ -201,7 +201,7 @@ function streamPayload(connection: RespSocket, header: Header, idleTimeoutMs: nu
   socket.removeAllListeners('timeout');
   socket.on('close', () => {
     const expected = header.kind === 'length' ? ` of ${header.length}` : '';
-    fail(endpointError(endpoint, `the connection closed after ${chunker.bytes}${expected} bytes of the RDB`));
+    fail(endpointError(endpoint, `the connection closed after ${chunker.receivedBytes}${expected} bytes of the RDB`));
   });
   socket.on('error', (error) => fail(endpointError(endpoint, `connection failed during the RDB transfer: ${messageOf(error)}`, error)));
   socket.setTimeout(idleTimeoutMs);

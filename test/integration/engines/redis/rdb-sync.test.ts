@@ -1,6 +1,6 @@
 // The replication fetch itself: no repl-diskless-sync-delay on a default server (disk path), the
 // diskless path when the delay is 0, the fallback to diskless when the server cannot write its dump
-// file, a valid RDB either way (redis-check-rdb), and backpressure (the socket pauses).
+// file, a valid RDB either way (redis-check-rdb), backpressure (the socket pauses), and a cut link.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -95,5 +95,28 @@ describeWithBinaries(REDIS_BINARIES, 'redis rdb fetch over the replication proto
     expect(total).toBe(transfer.bytes);
     expect(transfer.bytes).toBeGreaterThan(20 << 20);
     expect(peak).toBeLessThan(4 << 20);
+  });
+
+  it('fails, naming the bytes received, when the server drops the link mid-transfer', async () => {
+    const large = await startTestRedis({ config: ['rdbcompression no', 'enable-debug-command yes', 'repl-diskless-sync-delay 0'] });
+    servers.push(large);
+    const admin = await large.client();
+    await admin.call('DEBUG', 'POPULATE', '60000', 'key', '400');
+    const fetched = await fetchRdb(large.endpoint);
+    const received: Buffer[] = [];
+    fetched.stream.on('data', (chunk: Buffer) => received.push(chunk));
+    fetched.stream.on('error', () => undefined);
+    fetched.stream.pause(); // backpressure stops the transfer a few MB in
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'replica'))).toBe(1);
+    fetched.stream.resume();
+    const error = await fetched.done.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    const bytes = Number(/the connection closed after (\d+) bytes of the RDB/.exec(error?.message ?? '')?.[1]);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(20 << 20);
+    expect(Buffer.concat(received).length).toBeLessThanOrEqual(bytes);
   });
 });

@@ -132,6 +132,14 @@ describe('PayloadChunker', () => {
     expectOutput(run, payload);
   });
 
+  it('counts the bytes received before the end, including those not emitted yet', () => {
+    const run = collector({ kind: 'length', length: 10 * CHUNK });
+    readDirect(run, payloadOf(CHUNK + 100, 4), [CHUNK + 100]);
+    expect(run.chunker.done).toBe(false);
+    expect(run.chunker.receivedBytes).toBe(CHUNK + 100);
+    expect(run.chunker.bytes).toBeLessThan(CHUNK + 100);
+  });
+
   it('looks for the mark only where a read ends', () => {
     const payload = Buffer.concat([payloadOf(300, 5), mark, payloadOf(300, 6)]);
     const run = collector({ kind: 'eof', mark });
