@@ -11,12 +11,13 @@
 // manifest); its process start-up (Node boot + module load) is reported apart, and the end-to-end
 // process wall time of both is compared too. See README.md.
 // Prints a table and writes JSON to bench/out/. Usage: node bench/redis/run.mjs [--keys 600000] [--runs 5]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fill, startServer } from './generate.mjs';
+import { buildStrataBundle, runRedisCli, runStrata } from './sides.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -31,16 +32,7 @@ const log = (m) => process.stderr.write(`${m}\n`);
 const out = join(repo, 'bench', 'out');
 mkdirSync(out, { recursive: true });
 
-// An ESM bundle of the Strata entry points: independent of dist/ and of type errors elsewhere in the
-// tree. Split at dynamic imports, so engines load on first use as in the CLI (not the MongoDB driver
-// at start-up).
-const bundleDir = join(out, '.redis-strata-side-bundle');
-const bundle = join(bundleDir, 'entry.js');
-rmSync(bundleDir, { recursive: true, force: true });
-execFileSync(join(repo, 'node_modules', '.bin', 'esbuild'), [join(here, 'entry.ts'), '--bundle', '--splitting', '--platform=node', '--format=esm', '--packages=external', `--outdir=${bundleDir}`, '--log-level=warning'], {
-  cwd: repo,
-  stdio: 'inherit',
-});
+const { bundle, remove: removeBundle } = buildStrataBundle(join(out, '.redis-strata-side-bundle'));
 
 const load = [loadavg()[0]];
 const source = await startServer(log);
@@ -53,20 +45,8 @@ try {
   execFileSync('age-keygen', ['-o', join(work, 'key.txt')], { stdio: 'ignore' });
   const recipient = /public key: (age1[0-9a-z]+)/.exec(readFileSync(join(work, 'key.txt'), 'utf8'))[1];
 
-  const strata = (...argv) => {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [join(here, 'strata-side.mjs'), ...argv], { encoding: 'utf8', env: { ...process.env, STRATA_BENCH_BUNDLE: bundle }, maxBuffer: 1 << 24 });
-    const wall = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0) throw new Error(`strata side failed: ${result.stderr}`);
-    return { ...JSON.parse(result.stdout.trim().split('\n').pop()), wall_seconds: wall };
-  };
-  const redisCli = () => {
-    const file = join(work, 'cli.rdb');
-    rmSync(file, { force: true });
-    const started = process.hrtime.bigint();
-    execFileSync('redis-cli', ['-p', String(source.port), '--rdb', file], { stdio: 'ignore' });
-    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes: statSync(file).size };
-  };
+  const strata = (...argv) => runStrata(bundle, argv);
+  const redisCli = () => runRedisCli(source.port, join(work, 'cli.rdb'));
   const strataRdb = (compression = 'none', withAge = false) => {
     const storage = join(work, `strata-${compression}`);
     rmSync(storage, { recursive: true, force: true });
@@ -200,5 +180,5 @@ try {
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   for (const server of servers) await server.stop();
-  rmSync(bundleDir, { recursive: true, force: true });
+  removeBundle();
 }
