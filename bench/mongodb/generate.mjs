@@ -1,6 +1,7 @@
 // Bench data for MongoDB, inserted through the driver (so the same data lands in the FAKE server or in a
 // real one given with --uri): two databases per dataset, `<prefix>shop` and `<prefix>cms`, with a
-// deterministic mix (seeded PRNG; the random Binary bytes differ, their sizes do not) of documents from about 200 B to 20 KB:
+// deterministic mix (seeded PRNG; random Binary bytes differ between runs, their sizes do not) of
+// documents from about 200 B to 20 KB:
 //   shop.users    30%  250 B–700 B   ObjectId _id, strings, Int32, Double, Decimal128, Date, bool, null,
 //                                    a nested address with a nested geo point, a string array;
 //   shop.orders   20%  0.8–5 KB      Long _id, an array of 1–25 line items (sub-documents), Decimal128
