@@ -200,6 +200,28 @@ export interface RedisSource {
      */
     appendfsync?: 'always' | 'everysec' | 'no';
   };
+  tls?: RedisTls;
+}
+/**
+ * TLS settings for a rediss:// url (only allowed there): a private CA, a client certificate for servers that require one (tls-auth-clients yes), the name to verify. Without them rediss:// verifies the server against the system CAs (and NODE_EXTRA_CA_CERTS). These are file paths, read when Strata connects; relative paths are relative to the policy file. A rediss:// restore target (--to) on the same host as the url uses these settings too; any other is verified against the system CAs and NODE_EXTRA_CA_CERTS.
+ */
+export interface RedisTls {
+  /**
+   * PEM file of the CA certificate(s) that signed the server's certificate; trusted instead of the system CAs (like redis-cli --cacert).
+   */
+  ca_file?: string;
+  /**
+   * PEM client certificate, for mutual TLS (redis.conf tls-auth-clients yes, the default there). Needs key_file.
+   */
+  cert_file?: string;
+  /**
+   * PEM private key of cert_file (unencrypted). Its contents are never logged; make it readable only by the user Strata runs as. Needs cert_file.
+   */
+  key_file?: string;
+  /**
+   * Host name sent as SNI and checked against the server's certificate, when it differs from the url's host (connecting by IP address, through a tunnel or a load balancer).
+   */
+  server_name?: string;
 }
 /**
  * A PostgreSQL server, dumped with pg_dump -Fc.

@@ -42,9 +42,14 @@ export function resolvePolicy(file: string, raw: StrataPolicy): ResolvedPolicy {
 }
 
 function resolveSource(dir: string, s: Source): Source {
-  if (s.type !== 'files') return structuredClone(s);
   const out = structuredClone(s);
-  out.paths = s.paths.map((p) => resolveAgainst(dir, p)) as [string, ...string[]];
+  if (out.type === 'files') out.paths = out.paths.map((p) => resolveAgainst(dir, p)) as [string, ...string[]];
+  if (out.type === 'redis' && out.tls) {
+    for (const key of ['ca_file', 'cert_file', 'key_file'] as const) {
+      const file = out.tls[key];
+      if (file !== undefined) out.tls[key] = resolveAgainst(dir, file);
+    }
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@ import { copyCadence } from './copy-cadence.js';
 import { copyPlacement } from './copy-placement.js';
 import { duplicateEntries } from './duplicate-entries.js';
 import { incrementalSupport } from './incremental-support.js';
+import { redisTls } from './redis-tls.js';
 import { retentionSanity } from './retention-sanity.js';
 import { rpoCoverage } from './rpo-coverage.js';
 import { s3Buckets } from './s3-buckets.js';
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
   unusedDefinitions,
   compressionLevel,
   sourceFilters,
+  redisTls,
 ];
 
 export function runRules(ctx: RuleContext, rules: readonly Rule[] = RULES): Diagnostic[] {

@@ -50,6 +50,8 @@ const CASES: Case[] = [
   { file: 'duplicate-data', severity: 'error', code: 'duplicate-data', at: '16:17', message: 'category `orders` lists source `uploads` twice in data (entries 1 and 2)' },
   { file: 'local-immutable', severity: 'error', code: 'local-tier-s3-option', at: '8:5', message: 'tier `hot` uses local storage, which cannot honour `immutable`' },
   { file: 'rdb-key-filter', severity: 'error', code: 'rdb-key-filter', at: '7:5', message: 'source `cache` is an RDB snapshot (mode: rdb), which always holds every key, so `include` cannot apply' },
+  { file: 'redis-tls-plain-url', severity: 'error', code: 'redis-tls-plain-url', at: '7:5', message: 'source `cache` sets `tls`, but its url is redis:// (plain TCP)', pointer: '/sources/cache/tls' },
+  { file: 'redis-tls-half-pair', severity: 'error', code: 'redis-tls-half-pair', at: '9:7', message: 'source `cache` sets `tls.cert_file` without `tls.key_file`' },
   { file: 'gzip-level', severity: 'error', code: 'compression-level', at: '15:24', message: 'compression level 12 is too high for gzip' },
   { file: 'cron-day-ambiguity', severity: 'warning', code: 'cron-day-ambiguity', at: '17:13', message: 'restricts both day fields and one starts with "*" (*/2)' },
   { file: 'single-tier', severity: 'warning', code: 'single-tier', at: '16:5', message: 'category `orders` keeps copies in only one tier (`offsite`)' },
