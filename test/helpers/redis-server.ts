@@ -1,19 +1,38 @@
 // Private redis-server instances for tests (random port, temp dir, no persistence by default), a
 // resolved policy with one redis source, seed data of every type, and a canonical snapshot of a
 // server's data to compare a restore with its source.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import type { RedisSource } from '../../src/generated/policy.js';
+import type { RedisSource, RedisTls } from '../../src/generated/policy.js';
 import { singleSourceFixture, type SingleSourceFixture } from './single-source-fixture.js';
-import { startScratchServer, type ScratchServer } from '../../src/engines/redis/scratch-server.js';
+import { startScratchServer, type ScratchServer, type ScratchTls } from '../../src/engines/redis/scratch-server.js';
 
 export const REDIS_BINARIES = ['redis-server', 'redis-cli', 'redis-check-rdb'];
 
+/** ioredis TLS options from the endpoint's tls settings (a TLS-only test server), else none. */
+function ioredisTls(server: Partial<Pick<ScratchServer, 'endpoint'>>): { tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer } } {
+  const endpoint = server.endpoint;
+  if (!endpoint?.tls) return {};
+  const files = endpoint.tlsSettings ?? {};
+  const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path));
+  return { tls: { ca: read(files.ca_file), cert: read(files.cert_file), key: read(files.key_file) } };
+}
+
 /** An ioredis client: tests check Strata's own RESP client against an independent one. */
-export async function connectIoredis(server: Pick<ScratchServer, 'port' | 'password'>, db = 0): Promise<Redis> {
-  const client = new Redis({ host: '127.0.0.1', port: server.port, password: server.password, db, lazyConnect: true, retryStrategy: () => null, disableClientInfo: true });
+export async function connectIoredis(server: Pick<ScratchServer, 'port' | 'password'> & Partial<Pick<ScratchServer, 'endpoint'>>, db = 0): Promise<Redis> {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port: server.port,
+    password: server.password,
+    db,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    disableClientInfo: true,
+    ...ioredisTls(server),
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;
@@ -32,6 +51,8 @@ export interface TestRedisOptions {
   dir?: string;
   dbfilename?: string;
   configVia?: 'file' | 'stdin';
+  /** TLS only (see redis-tls.ts). */
+  tls?: ScratchTls;
 }
 
 export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
@@ -43,6 +64,7 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     config: options.config,
     dbfilename: options.dbfilename,
     configVia: options.configVia,
+    tls: options.tls,
   });
   const clients: Redis[] = [];
   return {
@@ -72,6 +94,7 @@ export interface RedisFixtureOptions {
   compression?: 'zstd' | 'gzip' | 'none';
   recipients?: string[];
   source?: string;
+  tls?: RedisTls;
 }
 
 export type RedisFixture = SingleSourceFixture;
@@ -84,6 +107,7 @@ export function redisFixture(options: RedisFixtureOptions): RedisFixture {
     ...(options.db !== undefined ? { db: options.db } : {}),
     ...(options.include ? { include: options.include } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   };
   return singleSourceFixture({
     storageRoot: options.storageRoot,

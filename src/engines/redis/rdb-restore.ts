@@ -25,7 +25,7 @@ import { makeOwnedTempDir, removeOrphanedTempDirs } from '../../exec/owned-temp-
 
 const RESTORE_DIR_PREFIX = 'strata-redis-restore-';
 import { digestFromServer } from './sample-read.js';
-import { endpointError, messageOf, parseRedisUrl, type RedisEndpoint } from './redis-url.js';
+import { endpointError, messageOf, restoreTargetEndpoint, type RedisEndpoint } from './redis-url.js';
 import { replyText } from './logical-backup.js';
 
 export function isRedisUrl(target: string): boolean {
@@ -94,7 +94,7 @@ function loadHint(message: string, scan: RdbScanResult | undefined): string {
 }
 
 async function restoreToServer(request: RestoreRequest, input: Readable): Promise<SourceStats> {
-  const target: RedisEndpoint = parseRedisUrl(request.target, 'restore target');
+  const target: RedisEndpoint = restoreTargetEndpoint(request.target, request);
   const filter = createKeyFilter(request.only ?? []);
   // The work dir holds a full copy of the data and a server: a killed restore's are removed by the next.
   await removeOrphanedTempDirs(RESTORE_DIR_PREFIX, { beforeRemove: stopScratchServersIn });

@@ -19,7 +19,7 @@ import { restoreRespToFile } from './resp-file-restore.js';
 import { RespError } from './resp-reply.js';
 import { authenticate, RespSocket } from './resp-socket.js';
 import { startScratchServer } from './scratch-server.js';
-import { endpointError, parseRedisUrl, sourceEndpoint } from './redis-url.js';
+import { endpointError, restoreTargetEndpoint, sourceEndpoint } from './redis-url.js';
 
 const PROBE_TIMEOUT_MS = 3000;
 
@@ -58,7 +58,7 @@ async function restoreRedis(request: RestoreRequest, input: Readable): Promise<S
   const format = await sniffFormat(input);
   if (format === 'rdb') return restoreRdb(resolved, input);
   if (!isRedisUrl(target)) return restoreRespToFile(resolved, input);
-  return restoreLogical(input, parseRedisUrl(target, 'restore target'), request.only, request.signal);
+  return restoreLogical(input, restoreTargetEndpoint(target, request), request.only, request.signal);
 }
 
 async function createScratchTarget(_request: BackupRequest, scratchDir: string): Promise<ScratchTarget> {

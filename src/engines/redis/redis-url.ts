@@ -1,6 +1,6 @@
 // Where a Redis source lives, parsed from its (secret-bearing) URL. Everything that reaches a message
 // names the endpoint by `label` (host:port); the password stays in `password` and `secrets`.
-import type { RedisSource } from '../../generated/policy.js';
+import type { RedisSource, RedisTls, Source } from '../../generated/policy.js';
 import { redactSecrets } from '../../exec/exec.js';
 
 export interface RedisEndpoint {
@@ -15,6 +15,10 @@ export interface RedisEndpoint {
   label: string;
   /** Values that must never be printed: the password and the resolved URL. */
   secrets: string[];
+  /** rediss:// only: the policy's TLS files and SNI name (see tls-options.ts). */
+  tlsSettings?: RedisTls;
+  /** The policy source this endpoint is (or whose tls settings it uses), for messages that say what to set. */
+  source?: string;
 }
 
 const DEFAULT_PORT = 6379;
@@ -53,7 +57,34 @@ export function sourceEndpoint(name: string, source: RedisSource, resolveSecret:
     throw new Error(`redis source "${name}" has no url`);
   }
   const url = source.url.includes('${') ? resolveSecret(source.url) : source.url;
-  return parseRedisUrl(url, `redis source "${name}": url`);
+  const endpoint = parseRedisUrl(url, `redis source "${name}": url`);
+  if (source.tls && !endpoint.tls) {
+    // validate catches a literal redis:// url; one from a reference is only known here.
+    throw new Error(`redis source "${name}" sets tls, but its url is redis:// (plain TCP): use a rediss:// url, or remove tls`);
+  }
+  return { ...endpoint, source: name, ...(source.tls ? { tlsSettings: source.tls } : {}) };
+}
+
+/**
+ * The endpoint of a restore target URL. A rediss:// target on the source's own host (the in-place
+ * restore, or another port of the same server) uses the source's tls settings; any other rediss://
+ * target is verified against the system CAs, which NODE_EXTRA_CA_CERTS extends. One simple rule, no
+ * per-target settings: a target elsewhere is usually a fresh server with a certificate from a CA the
+ * host already trusts.
+ */
+export function restoreTargetEndpoint(target: string, request: { name: string; source: Source; resolveSecret: (value: string) => string }): RedisEndpoint {
+  const endpoint = parseRedisUrl(target, 'restore target');
+  const { source } = request;
+  if (!endpoint.tls || source.type !== 'redis') return endpoint;
+  let sourceHost: string | undefined;
+  try {
+    sourceHost = sourceEndpoint(request.name, source, request.resolveSecret).host;
+  } catch {
+    // The source's url cannot be resolved here (its variable is unset): the target stands alone.
+    return endpoint;
+  }
+  if (sourceHost.toLowerCase() !== endpoint.host.toLowerCase()) return endpoint;
+  return { ...endpoint, source: request.name, ...(source.tls ? { tlsSettings: source.tls } : {}) };
 }
 
 /** An error whose text names the endpoint and never carries a secret. */

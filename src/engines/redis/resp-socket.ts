@@ -4,7 +4,9 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { encodeCommand, type RespArg } from './resp-encode.js';
 import { parseReply, replyNeed, RespError, type RespReply } from './resp-reply.js';
-import { endpointError, messageOf, type RedisEndpoint } from './redis-url.js';
+import { endpointError, type RedisEndpoint } from './redis-url.js';
+import { describeTlsError, silentCloseHint } from './tls-errors.js';
+import { tlsConnectOptions } from './tls-options.js';
 
 export interface RespSocketOptions {
   connectTimeoutMs?: number;
@@ -61,6 +63,8 @@ export class RespSocket {
   private idleTimeoutMs = 60_000;
   private failure: Error | undefined;
   private closed = false;
+  /** Whether the server ever sent a byte: a close before that is explained (TLS port, client certificate). */
+  private heard = false;
 
   private constructor(
     readonly socket: Socket,
@@ -69,27 +73,35 @@ export class RespSocket {
   ) {
     if (reads) reads.deliver = this.onData;
     else socket.on('data', this.onData);
-    socket.on('error', (error) => this.fail(endpointError(endpoint, `connection failed: ${messageOf(error)}`, error)));
+    socket.on('error', (error) => {
+      // A reset before any reply is what a TLS port does to plain TCP: say what may be wrong.
+      const silent = !this.heard && (error as NodeJS.ErrnoException).code === 'ECONNRESET' && !endpoint.tls;
+      const hint = silent ? ` before sending anything (${silentCloseHint(endpoint)})` : '';
+      this.fail(endpointError(endpoint, `connection failed: ${describeSocketError(error, endpoint, !this.heard)}${hint}`, error));
+    });
     socket.on('close', () => {
       this.closed = true;
-      this.fail(endpointError(endpoint, 'the server closed the connection'));
+      const hint = this.heard ? '' : ` before sending anything (${silentCloseHint(endpoint)})`;
+      this.fail(endpointError(endpoint, `the server closed the connection${hint}`));
     });
   }
 
   static async open(endpoint: RedisEndpoint, options: RespSocketOptions = {}): Promise<RespSocket> {
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    // TLS decrypts into its own buffers: direct reads are for plain TCP, TLS payloads take the copying path.
     const reads = options.directReads && !endpoint.tls ? new DirectReads() : undefined;
-    const socket = endpoint.tls
-      ? connectTls({ host: endpoint.host, port: endpoint.port, servername: isIp(endpoint.host) ? undefined : endpoint.host })
-      : connectTcp({ host: endpoint.host, port: endpoint.port, ...(reads ? { onread: reads.onread } : {}) });
+    const socket = endpoint.tls ? connectTls(await tlsConnectOptions(endpoint)) : connectTcp({ host: endpoint.host, port: endpoint.port, ...(reads ? { onread: reads.onread } : {}) });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(endpointError(endpoint, `cannot connect: no answer within ${Math.round(timeoutMs / 1000)} s`));
+        const seconds = Math.round(timeoutMs / 1000);
+        // A plain server takes a TLS ClientHello for the start of a command and waits for the rest.
+        const what = endpoint.tls ? `no TLS handshake within ${seconds} s (if this port serves plain TCP, use a redis:// url or the server's tls-port)` : `no answer within ${seconds} s`;
+        reject(endpointError(endpoint, `cannot connect: ${what}`));
       }, timeoutMs);
       const onError = (error: Error): void => {
         clearTimeout(timer);
-        reject(endpointError(endpoint, `cannot connect: ${describeSocketError(error)}`, error));
+        reject(endpointError(endpoint, `cannot connect: ${describeSocketError(error, endpoint)}`, error));
       };
       socket.once('error', onError);
       socket.once(endpoint.tls ? 'secureConnect' : 'connect', () => {
@@ -109,6 +121,7 @@ export class RespSocket {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    this.heard = true;
     this.queue.push(chunk);
     this.queued += chunk.length;
     if (this.pending.length - this.offset + this.queued >= this.need) this.wake();
@@ -235,14 +248,12 @@ export function explainReplyError(message: string): string {
   return message;
 }
 
-export function describeSocketError(error: Error): string {
+export function describeSocketError(error: Error, endpoint?: RedisEndpoint, beforeReply = true): string {
+  const tls = endpoint ? describeTlsError(error, endpoint, beforeReply) : undefined;
+  if (tls) return tls;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED') return 'connection refused (is the server running and listening on this port?)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
   if (code === 'ETIMEDOUT') return 'the connection timed out';
   return error.message;
-}
-
-function isIp(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(':');
 }

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { spawnStream, type StreamingProcess } from '../../exec/exec.js';
+import type { RedisTls } from '../../generated/policy.js';
 import { RespError } from './resp-reply.js';
 import { authenticate, RespSocket } from './resp-socket.js';
 import { messageOf, parseRedisUrl, type RedisEndpoint } from './redis-url.js';
@@ -27,6 +28,19 @@ export interface ScratchServerOptions {
    * is written to disk, and the server has no config file (CONFIG REWRITE then refuses).
    */
   configVia?: 'file' | 'stdin';
+  /** Serve TLS only (port 0, tls-port on the chosen port): a rediss:// server, as the TLS tests need. */
+  tls?: ScratchTls;
+}
+
+export interface ScratchTls {
+  /** The server's certificate, key and the CA it checks client certificates against (PEM files). */
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  /** tls-auth-clients: whether clients must present a certificate signed by caFile. */
+  authClients: boolean;
+  /** What Strata's own connections to it (readiness probe, `endpoint`) use. */
+  client: RedisTls;
 }
 
 export interface ScratchServer {
@@ -43,7 +57,8 @@ export interface ScratchServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now (the caller retries if it is taken before use). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -72,6 +87,18 @@ async function tail(file: string): Promise<string> {
   } catch {
     return '';
   }
+}
+
+/** Later lines win in redis.conf: `port 0` turns plain TCP off. */
+function tlsLines(tls: ScratchTls, port: number): string[] {
+  return [
+    'port 0',
+    `tls-port ${port}`,
+    `tls-cert-file ${quote(tls.certFile)}`,
+    `tls-key-file ${quote(tls.keyFile)}`,
+    `tls-ca-cert-file ${quote(tls.caFile)}`,
+    `tls-auth-clients ${tls.authClients ? 'yes' : 'no'}`,
+  ];
 }
 
 type Probe = 'ready' | 'loading' | 'down';
@@ -106,12 +133,13 @@ async function startOnce(options: ScratchServerOptions, port: number): Promise<S
     'appendonly no',
     `databases ${Math.max(16, options.databases ?? 16)}`,
     ...(password ? [`requirepass ${quote(password)}`] : []),
+    ...(options.tls ? tlsLines(options.tls, port) : []),
     ...(options.config ?? []),
   ];
   const viaStdin = options.configVia === 'stdin';
   if (!viaStdin) await writeFile(configFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-  const url = `redis://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}`;
-  const endpoint = parseRedisUrl(url, 'scratch redis-server');
+  const url = `${options.tls ? 'rediss' : 'redis'}://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}`;
+  const endpoint = { ...parseRedisUrl(url, 'scratch redis-server'), ...(options.tls ? { tlsSettings: options.tls.client } : {}) };
   const child: StreamingProcess = spawnStream('redis-server', [viaStdin ? '-' : configFile], { secrets: password ? [password] : [] });
   child.stdin.on('error', () => undefined);
   child.stdin.end(viaStdin ? `${lines.join('\n')}\n` : undefined);
