@@ -9,6 +9,10 @@ export interface EngineNote {
   commands: string[];
 }
 
+const TLS_TARGET_NOTE =
+  "The source speaks TLS (`tls:` in the policy). A `rediss://` target on the source's host uses those settings (CA, client certificate); " +
+  'a target on another host is verified against the system CAs: for a private CA, run strata with `NODE_EXTRA_CA_CERTS=/path/to/ca.pem`.';
+
 export function buildEngineNotes(category: string, policyPath: string, sources: { name: string; spec: Source | undefined }[], identity: string): EngineNote[] {
   const base = (source: string) => `strata restore ${category} --policies ${policyPath} --source ${source}${identity}`;
   const notes: EngineNote[] = [];
@@ -35,9 +39,12 @@ export function buildEngineNotes(category: string, policyPath: string, sources: 
       const logical = spec.mode === 'logical';
       notes.push({
         name, type: `redis (${logical ? 'logical' : 'rdb'})`,
-        lines: logical
-          ? ['A RESP stream of `RESTORE … REPLACE` commands; TTLs are kept. Key patterns narrow the restore with `--only`.']
-          : ['An RDB snapshot. Restore into a directory (then stop redis-server, replace its dump.rdb, start it), or into any running server by URL.'],
+        lines: [
+          logical
+            ? 'A RESP stream of `RESTORE … REPLACE` commands; TTLs are kept. Key patterns narrow the restore with `--only`.'
+            : 'An RDB snapshot. Restore into a directory (then stop redis-server, replace its dump.rdb, start it), or into any running server by URL.',
+          ...(spec.tls ? [TLS_TARGET_NOTE] : []),
+        ],
         commands: [
           ...(logical ? [] : [`# dump.rdb into a directory, for the stop / replace / start procedure:\n${base(name)} --to /restore/${category}/${name}`]),
           `# Into a running server given by TARGET_REDIS_URL (keys replaced, TTLs kept):\n${base(name)} --to "$TARGET_REDIS_URL"${logical ? " --only 'session:*'" : ''}`,

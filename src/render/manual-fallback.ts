@@ -3,6 +3,7 @@
 import type { Source } from '../generated/policy.js';
 import type { ResolvedCategory, ResolvedPolicy, ResolvedTier } from '../model/policy-model.js';
 import { shellReference } from './format-text.js';
+import { redisCliTlsFlags } from './redis-cli-tls.js';
 import { awsFlags, backupLocation, shellInterpolate } from './tier-location.js';
 
 export interface FallbackFind {
@@ -96,7 +97,7 @@ function loadCommands(source: string, spec: Source, dir: string): { sink: { tarD
           sink: { file: `${dir}/dump.resp` },
           load: [
             `# RESP stream of RESTORE … REPLACE commands (TTLs kept): pipe it into any Redis.`,
-            `redis-cli -u ${targetReference(spec.url, 'TARGET_REDIS_URL')} --pipe < ${dir}/dump.resp`,
+            `redis-cli -u ${targetReference(spec.url, 'TARGET_REDIS_URL')}${redisCliTlsFlags(spec)} --pipe < ${dir}/dump.resp`,
           ],
         };
       }

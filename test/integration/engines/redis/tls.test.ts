@@ -1,8 +1,9 @@
 // Redis over TLS against real TLS-only redis-servers (port 0, tls-port) and a PKI made by openssl at test
 // time: rdb and logical backups over mutual TLS, restores into a rediss:// target on the source's host
-// (which uses the source's tls settings), and the failures an SRE meets first (no client certificate,
-// the wrong CA, the system CAs, a name mismatch, an expired certificate, a missing file, a TLS port
-// spoken to in plain TCP), each reported within seconds, naming the host and what to set.
+// (which uses the source's tls settings), the runbook's manual redis-cli --tls command as rendered, and
+// the failures an SRE meets first (no client certificate, the wrong CA, the system CAs, a name mismatch,
+// an expired certificate, a missing file, a TLS port spoken to in plain TCP), each reported within
+// seconds, naming the host and what to set.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { runBackup } from '../../../../src/backup/run-backup.js';
 import { redisEngine } from '../../../../src/engines/redis/redis-engine.js';
 import { readPersistence } from '../../../../src/engines/redis/persistence.js';
 import { scanTier } from '../../../../src/observe/scan-tier.js';
+import { runCommand } from '../../../../src/exec/exec.js';
+import { buildFallback } from '../../../../src/render/manual-fallback.js';
 import { diffSnapshots, identity, REDIS_BINARIES, redisFixture, seedRedis, snapshotRedis, type TestRedis } from '../../../helpers/redis-server.js';
 import { clientTls, makeTestPki, startExpiredTlsRedis, startTlsRedis, TLS_BINARIES, type TestPki } from '../../../helpers/redis-tls.js';
 import { describeWithBinaries } from '../../../helpers/services.js';
@@ -83,7 +86,7 @@ describeWithBinaries([...REDIS_BINARIES, ...TLS_BINARIES, 'zstd'], 'redis over T
     expect(diffSnapshots(expected, await snapshotRedis(await to.client(), [0, 2]))).toEqual([]);
   });
 
-  it('logical: SCAN + DUMP over mutual TLS restores into a rediss:// target with the same keys and values', async () => {
+  it("logical: SCAN + DUMP over mutual TLS restores into a rediss:// target, and the runbook's redis-cli --tls fallback loads it too", async () => {
     const work = await makeTempDir();
     const { fixture, manifest, storage, entry } = await backup(work, 'logical');
     expect(manifest.codecs.format).toBe('resp');
@@ -92,6 +95,18 @@ describeWithBinaries([...REDIS_BINARIES, ...TLS_BINARIES, 'zstd'], 'redis over T
     const restored = await restoreBackup({ entry, storage, policy: fixture.policy, target: to.url, resolveSecret: identity });
     expect(restored.stats).toMatchObject({ keys: expected.size, sample_digest: manifest.stats.sample_digest });
     expect(diffSnapshots(expected, await snapshotRedis(await to.client(), [0, 2]))).toEqual([]);
+
+    // The runbook's manual fallback, run as rendered: redis-cli with the source's --tls/--cacert/--cert/--key.
+    const [fallback] = buildFallback(fixture.policy, fixture.category);
+    const load = fallback!.load.find((line) => line.startsWith('redis-cli '))!;
+    expect(load).toContain(`--tls --cacert ${pki.caFile} --cert ${pki.clientCert} --key ${pki.clientKey} --pipe`);
+    const restoreDir = join(work, 'manual');
+    const artifact = join(fixture.root, entry.dir, manifest.artifact);
+    await runCommand('bash', ['-c', 'mkdir -p "$1" && zstd -dc "$2" > "$1/dump.resp"', 'unpack', restoreDir, artifact]);
+    const manual = await target();
+    const piped = await runCommand('bash', ['-o', 'pipefail', '-c', load.replaceAll('/restore/sessions', restoreDir)], { env: { TARGET_REDIS_URL: manual.url } });
+    expect(piped.stdout).toMatch(/errors: 0, replies: \d+/);
+    expect(diffSnapshots(expected, await snapshotRedis(await manual.client(), [0, 2]))).toEqual([]);
   });
 
   /** Probe a source and return how it failed (or 'ok'), and how long that took. */
