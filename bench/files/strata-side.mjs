@@ -3,30 +3,10 @@
 // Usage: node bench/files/strata-side.mjs DATA_DIR STORAGE_DIR RECIPIENT
 import { runBackup } from '../../dist/backup/run-backup.js';
 import { LocalStorage } from '../../dist/storage/local/local-storage.js';
+import { benchPolicy, localTier } from '../lib/bench-policy.mjs';
 
 const [dataDir, storageDir, recipient] = process.argv.slice(2);
-const category = {
-  name: 'bench',
-  rpo: '1h',
-  rto: '1h',
-  rpoMs: 3_600_000,
-  rtoMs: 3_600_000,
-  data: [{ source: 'bench', sourceType: 'files' }],
-  schedule: { full: '0 * * * *', timezone: 'UTC' },
-  copies: [{ tier: 'local', keep: { last: 1 } }],
-  verify: { checksum: 'never', restoreTest: 'never', drill: 'never' },
-  compression: 'zstd',
-  compressionLevel: 3,
-  recipients: [recipient],
-};
-const policy = {
-  file: '/dev/null',
-  system: 'bench',
-  scheduler: { type: 'none', strataBin: 'strata', policyPath: '/dev/null' },
-  sources: { bench: { type: 'files', paths: [dataDir] } },
-  tiers: { local: { name: 'local', storage: { type: 'local', path: storageDir }, offsite: false } },
-  categories: [category],
-};
+const { policy, category } = benchPolicy({ source: 'bench', sourceDef: { type: 'files', paths: [dataDir] }, tier: localTier(storageDir), compression: 'zstd', recipients: [recipient] });
 const started = process.hrtime.bigint();
 const cpuStart = process.cpuUsage();
 const { manifest } = await runBackup({

@@ -4,6 +4,7 @@
 // Usage: node strata-side.mjs backup STORAGE_DIR COMPRESSION(none|zstd) DB [DB…]
 //        node strata-side.mjs restore STORAGE_DIR TARGET_TEMPLATE   (a database path such as r_*)
 import { pathToFileURL } from 'node:url';
+import { benchPolicy, localTier } from '../lib/bench-policy.mjs';
 
 const { runBackup, restoreBackup, scanTier, LocalStorage, formatMongoUri, parseMongoUri } = await import(pathToFileURL(process.env.STRATA_BENCH_BUNDLE).href);
 const URI_REF = '${env:BENCH_MONGODB_URI}';
@@ -11,29 +12,7 @@ const resolveSecret = (value) => value.split(URI_REF).join(process.env.BENCH_MON
 const [action, storageDir, ...rest] = process.argv.slice(2);
 
 function policyFor(compression, include) {
-  const category = {
-    name: 'bench',
-    rpo: '1h',
-    rto: '1h',
-    rpoMs: 3_600_000,
-    rtoMs: 3_600_000,
-    data: [{ source: 'db', sourceType: 'mongodb' }],
-    schedule: { full: '0 * * * *', timezone: 'UTC' },
-    copies: [{ tier: 'local', keep: { last: 1 } }],
-    verify: { checksum: 'never', restoreTest: 'never', drill: 'never' },
-    compression,
-    compressionLevel: 3,
-    recipients: [],
-  };
-  const policy = {
-    file: '/dev/null',
-    system: 'bench',
-    scheduler: { type: 'none', strataBin: 'strata', policyPath: '/dev/null' },
-    sources: { db: { type: 'mongodb', uri: URI_REF, include } },
-    tiers: { local: { name: 'local', storage: { type: 'local', path: storageDir }, offsite: false } },
-    categories: [category],
-  };
-  return { policy, category };
+  return benchPolicy({ source: 'db', sourceDef: { type: 'mongodb', uri: URI_REF, include }, tier: localTier(storageDir), compression });
 }
 
 const started = process.hrtime.bigint();

@@ -3,30 +3,16 @@
 // Usage: node bench/postgres/strata-side.mjs URL STORAGE_DIR COMPRESSION(zstd|none) [RECIPIENT]
 import { runBackup } from '../../dist/backup/run-backup.js';
 import { LocalStorage } from '../../dist/storage/local/local-storage.js';
+import { benchPolicy, localTier } from '../lib/bench-policy.mjs';
 
 const [url, storageDir, compression, recipient] = process.argv.slice(2);
-const category = {
-  name: 'bench',
-  rpo: '1h',
-  rto: '1h',
-  rpoMs: 3_600_000,
-  rtoMs: 3_600_000,
-  data: [{ source: 'db', sourceType: 'postgres' }],
-  schedule: { full: '0 * * * *', timezone: 'UTC' },
-  copies: [{ tier: 'local', keep: { last: 1 } }],
-  verify: { checksum: 'never', restoreTest: 'never', drill: 'never' },
+const { policy, category } = benchPolicy({
+  source: 'db',
+  sourceDef: { type: 'postgres', url: '${env:BENCH_PG_URL}' },
+  tier: localTier(storageDir),
   compression,
-  compressionLevel: 3,
   recipients: recipient ? [recipient] : [],
-};
-const policy = {
-  file: '/dev/null',
-  system: 'bench',
-  scheduler: { type: 'none', strataBin: 'strata', policyPath: '/dev/null' },
-  sources: { db: { type: 'postgres', url: '${env:BENCH_PG_URL}' } },
-  tiers: { local: { name: 'local', storage: { type: 'local', path: storageDir }, offsite: false } },
-  categories: [category],
-};
+});
 const started = process.hrtime.bigint();
 const { manifest } = await runBackup({
   policy,

@@ -6,35 +6,14 @@
 //        node strata-side.mjs restore STORAGE_DIR TARGET(URL or directory) [IDENTITY_FILE]
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { benchPolicy, localTier } from '../lib/bench-policy.mjs';
 
 const strata = await import(process.env.STRATA_BENCH_BUNDLE ? pathToFileURL(process.env.STRATA_BENCH_BUNDLE).href : '../../dist/bench-entry.js');
 const { runBackup, restoreBackup, scanTier, LocalStorage } = strata;
 const [action, ...rest] = process.argv.slice(2);
 
 function policyFor(url, storageDir, mode, compression, recipient) {
-  const category = {
-    name: 'bench',
-    rpo: '1h',
-    rto: '1h',
-    rpoMs: 3_600_000,
-    rtoMs: 3_600_000,
-    data: [{ source: 'cache', sourceType: 'redis' }],
-    schedule: { full: '0 * * * *', timezone: 'UTC' },
-    copies: [{ tier: 'local', keep: { last: 1 } }],
-    verify: { checksum: 'never', restoreTest: 'never', drill: 'never' },
-    compression,
-    compressionLevel: 3,
-    recipients: recipient ? [recipient] : [],
-  };
-  const policy = {
-    file: '/dev/null',
-    system: 'bench',
-    scheduler: { type: 'none', strataBin: 'strata', policyPath: '/dev/null' },
-    sources: { cache: { type: 'redis', url, mode } },
-    tiers: { local: { name: 'local', storage: { type: 'local', path: storageDir }, offsite: false } },
-    categories: [category],
-  };
-  return { policy, category };
+  return benchPolicy({ source: 'cache', sourceDef: { type: 'redis', url, mode }, tier: localTier(storageDir), compression, recipients: recipient ? [recipient] : [] });
 }
 
 // Node's boot and the loading of Strata's modules (the engine itself loads inside runBackup, as in the

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
+import { benchPolicy } from '../lib/bench-policy.mjs';
 
 // Both sides use the same part size and parallelism: Strata's defaults unless the run overrides them.
 const PART_MB = Number(process.env.BENCH_PART_MB ?? 8);
@@ -41,30 +42,8 @@ function tier() {
 }
 
 function policyFor(dataDir) {
-  const category = {
-    name: 'bench',
-    rpo: '1h',
-    rto: '1h',
-    rpoMs: 3_600_000,
-    rtoMs: 3_600_000,
-    data: [{ source: 'bench', sourceType: 'files' }],
-    schedule: { full: '0 * * * *', timezone: 'UTC' },
-    copies: [{ tier: 'warm', keep: { last: 1 } }],
-    verify: { checksum: 'never', restoreTest: 'never', drill: 'never' },
-    // Same bytes on both sides: no compression or encryption, so the figures are about moving data.
-    compression: 'none',
-    compressionLevel: 0,
-    recipients: [],
-  };
-  const policy = {
-    file: '/dev/null',
-    system: 'bench',
-    scheduler: { type: 'none', strataBin: 'strata', policyPath: '/dev/null' },
-    sources: { bench: { type: 'files', paths: [dataDir ?? '/nonexistent'] } },
-    tiers: { warm: tier() },
-    categories: [category],
-  };
-  return { policy, category };
+  // Same bytes on both sides: no compression or encryption, so the figures are about moving data.
+  return benchPolicy({ source: 'bench', sourceDef: { type: 'files', paths: [dataDir ?? '/nonexistent'] }, tier: tier(), compression: 'none', compressionLevel: 0 });
 }
 
 function client() {
