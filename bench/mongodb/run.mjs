@@ -160,11 +160,13 @@ try {
       for (const c of ['none', 'zstd']) ratios[`${dataset.name}.${c}`] = figures[`${dataset.name}.mongodump.${c}`].seconds / figures[`${dataset.name}.backup.${c}`].seconds;
     }
   }
-  // glibc's allocator settings change Strata's RSS (see bench/README.md): say which were in effect.
-  const mallocEnv = Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')).map(([k, v]) => `${k}=${v}`);
+  // glibc's allocator settings and V8's flags change Strata's RSS (see bench/README.md): say which were in effect.
+  const memoryEnv = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('MALLOC_') || k === 'NODE_OPTIONS')
+    .map(([k, v]) => `${k}=${v}`);
   const result = {
     format_version: 1,
-    strata_child_malloc_env: mallocEnv,
+    strata_child_memory_env: memoryEnv,
     at: new Date().toISOString(),
     server: server.fake ? `FAKE wire server (test/helpers/fake-mongod, ${standalone ? 'standalone' : 'replica set rs0'}): throughput is NOT a MongoDB figure` : 'real MongoDB (--uri)',
     host: { cpus: cpus().length, node: process.version, load_average: loads },
@@ -196,7 +198,7 @@ try {
   } else {
     lines.push('MongoDB benchmark against a real MongoDB server (--uri).');
   }
-  lines.push(`Strata's child processes ran with ${mallocEnv.length > 0 ? mallocEnv.join(' ') : "glibc malloc's default settings"}`);
+  lines.push(`Strata's child processes ran with ${memoryEnv.length > 0 ? memoryEnv.join(' ') : "glibc malloc's and V8's default settings"}`);
   lines.push(`best of ${runs} runs; load average (1/5/15 min) ${fmtLoad(loads[0])} at start → ${fmtLoad(loads[1])} at end, on ${cpus().length} CPUs`);
   for (const d of DATASETS) {
     const info = result.datasets[d.name];
