@@ -1,10 +1,11 @@
 // A storage that runs a callback once an artifact upload has carried `atBytes` bytes (the first chunk by
-// default): tests abort a backup, or take its server away, while the dump is provably flowing.
+// default): tests abort a backup, or take its server away, while the dump is provably flowing. A callback
+// that returns a promise holds that chunk back until it settles (e.g. a source file truncated mid-read).
 import { Transform, type Readable } from 'node:stream';
 import { chainStreams } from '../../src/pipeline/codecs.js';
 import type { Storage } from '../../src/storage/storage.js';
 
-export function withUploadHook(inner: Storage, onBytes: () => void, atBytes = 1): Storage {
+export function withUploadHook(inner: Storage, onBytes: () => void | Promise<void>, atBytes = 1): Storage {
   return {
     kind: inner.kind,
     location: inner.location,
@@ -19,8 +20,8 @@ export function withUploadHook(inner: Storage, onBytes: () => void, atBytes = 1)
         transform(chunk: Buffer, _encoding, callback) {
           const before = seen;
           seen += chunk.length;
-          if (before < atBytes && seen >= atBytes) onBytes();
-          callback(null, chunk);
+          if (before >= atBytes || seen < atBytes) return callback(null, chunk);
+          Promise.resolve(onBytes()).then(() => callback(null, chunk), callback);
         },
       });
       return inner.put(key, chainStreams(body, [hook]));

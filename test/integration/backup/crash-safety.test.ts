@@ -2,14 +2,11 @@
 // scanTier sees no entry, only debris, which removeDebris cleans; the next backup and restore work.
 import { mkdir, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { restoreBackup } from '../../../src/backup/restore-backup.js';
 import { runBackup } from '../../../src/backup/run-backup.js';
 import { removeDebris, scanTier } from '../../../src/observe/scan-tier.js';
-import { chainStreams } from '../../../src/pipeline/codecs.js';
 import { LocalStorage } from '../../../src/storage/local/local-storage.js';
-import type { Storage } from '../../../src/storage/storage.js';
 import { generateAgeKey } from '../../helpers/age-key.js';
 import { writeIncompressibleTree } from '../../helpers/bulk-data.js';
 import { filesFixture, identity, type FilesPolicyOptions } from '../../helpers/files-policy.js';
@@ -17,6 +14,7 @@ import { describeWithBinaries } from '../../helpers/services.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { diffTrees, snapshotTree } from '../../helpers/tree-snapshot.js';
 import { killMidBackup, listAll } from '../../helpers/kill-mid-backup.js';
+import { withUploadHook } from '../../helpers/upload-hook.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 
@@ -40,30 +38,6 @@ async function tempFiles(root: string): Promise<{ path: string; size: number }[]
   return found;
 }
 
-
-/** A storage that calls `onFirstChunk` when an artifact upload starts flowing. */
-function withUploadHook(inner: Storage, onFirstChunk: () => Promise<void>): Storage {
-  return {
-    kind: inner.kind,
-    location: inner.location,
-    get: (key) => inner.get(key),
-    head: (key) => inner.head(key),
-    list: (prefix) => inner.list(prefix),
-    delete: (keys) => inner.delete(keys),
-    put: (key: string, body: Readable) => {
-      if (key.endsWith('manifest.json')) return inner.put(key, body);
-      let fired = false;
-      const hook = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          if (fired) return callback(null, chunk);
-          fired = true;
-          onFirstChunk().then(() => callback(null, chunk), callback);
-        },
-      });
-      return inner.put(key, chainStreams(body, [hook]));
-    },
-  };
-}
 
 describeWithBinaries(['age', 'age-keygen', 'zstd'], 'crash safety', () => {
   it('SIGKILL mid-transfer leaves only debris; cleanup and the next backup + restore work', async () => {
