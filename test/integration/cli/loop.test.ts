@@ -101,7 +101,7 @@ describe.skipIf(bins.skip)('strata CLI loop on files + local storage', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     expect(result.toString()).toBe('');
-    const runbook = await readFile(join(root, 'runbooks/web.md'), 'utf8');
+    const runbook = await readFile(join(root, 'runbooks/loop/web.md'), 'utf8');
     expect(runbook).toContain('strata restore web');
     expect(runbook).toContain('age -d');
   });
