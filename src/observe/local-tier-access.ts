@@ -44,7 +44,7 @@ export async function checkLocalTier(root: string): Promise<LocalTierAccess> {
       const error = await writableDirectory(parent);
       return error
         ? { error: `${root} does not exist and cannot be created: ${error}` }
-        : { detail: `${root} does not exist yet; the first backup creates it` };
+        : { detail: 'the directory does not exist yet; the first backup creates it' };
     } catch (error) {
       if (!isAbsent(error) || parent === dirname(parent)) return { error: `${root} does not exist and cannot be created (${codeOf(error)})` };
     }

@@ -204,3 +204,56 @@ categories:
     expect(await fingerprint(root)).toEqual(before);
   }, 60_000);
 });
+
+describe('plan checks that a local tier can be written, without writing', () => {
+  let root: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'strata-plan-local-tier-'));
+    await mkdir(join(root, 'data'));
+    await writeFile(join(root, 'data', 'a.txt'), 'alpha\n');
+    // hot is a file where a directory should be; offsite lies below that file, so it cannot be created.
+    await writeFile(join(root, 'not-a-dir'), 'x\n');
+    await writeFile(
+      join(root, 'policy.yaml'),
+      `version: 1
+system: localbad
+sources:
+  site: { type: files, paths: [./data] }
+  gone: { type: files, paths: [./missing] }
+tiers:
+  hot: { storage: { type: local, path: ./not-a-dir } }
+  offsite: { storage: { type: local, path: ./not-a-dir/offsite }, offsite: true }
+  spare: { storage: { type: local, path: ./store/spare } }
+defaults: { compression: gzip }
+categories:
+  web:
+    rpo: 1h
+    rto: 1h
+    data: [ { source: site } ]
+    schedule: { full: "0 * * * *" }
+    copies: [ { tier: hot, keep: { last: 1 } }, { tier: offsite, keep: { last: 1 } }, { tier: spare, keep: { last: 1 } } ]
+`,
+    );
+    env = { STRATA_POLICIES: join(root, 'policy.yaml'), STRATA_STATE_DIR: join(root, 'state') };
+  });
+
+  afterAll(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('reports a tier that is a file, or lies below one, and a files source whose path is gone', async () => {
+    const before = await fingerprint(root);
+    const json = JSON.parse((await runCli(['plan', '--json'], env)).stdout) as Plan;
+    const byName = Object.fromEntries(json.health.map((h) => [h.name, h]));
+    expect(byName.hot).toMatchObject({ status: 'unreachable', detail: `${join(root, 'not-a-dir')} is not a directory` });
+    expect(byName.offsite).toMatchObject({ status: 'unreachable', detail: expect.stringMatching(/does not exist and cannot be created: .*not-a-dir is not a directory$/) });
+    expect(byName.spare).toMatchObject({ status: 'reachable', detail: 'the directory does not exist yet; the first backup creates it' });
+    expect(byName.site).toMatchObject({ status: 'reachable', detail: 'every path is readable' });
+    expect(byName.gone).toMatchObject({ status: 'unreachable', detail: `path ${join(root, 'missing')} does not exist` });
+    expect(json.problems.map((p) => p.tier ?? p.source).sort()).toEqual(['gone', 'hot', 'offsite', 'site']);
+    expect((await runCli(['plan', '--detailed-exitcode'], env)).code).toBe(1);
+    expect(await fingerprint(root)).toEqual(before);
+  });
+});
