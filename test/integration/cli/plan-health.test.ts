@@ -222,6 +222,7 @@ system: localbad
 sources:
   site: { type: files, paths: [./data] }
   gone: { type: files, paths: [./missing] }
+  vault: { type: redis, url: "redis://:\${env:STRATA_TEST_UNSET_PASSWORD}@127.0.0.1:1/0" }
 tiers:
   hot: { storage: { type: local, path: ./not-a-dir } }
   offsite: { storage: { type: local, path: ./not-a-dir/offsite }, offsite: true }
@@ -241,6 +242,12 @@ categories:
 
   afterAll(async () => {
     if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('says a source whose secret is not set here was not checked, and why; that alone is no problem', async () => {
+    const json = JSON.parse((await runCli(['plan', '--json'], { ...env, STRATA_TEST_UNSET_PASSWORD: undefined })).stdout) as Plan;
+    expect(json.health.find((h) => h.name === 'vault')).toMatchObject({ status: 'not-checked', detail: expect.stringContaining('environment variable STRATA_TEST_UNSET_PASSWORD is not set') });
+    expect(json.problems.some((p) => p.source === 'vault')).toBe(false);
   });
 
   it('reports a tier that is a file, or lies below one, and a files source whose path is gone', async () => {
