@@ -128,11 +128,11 @@ export interface NoScheduler {
   type: 'none';
 }
 /**
- * Where `strata apply` keeps the rendered runbooks, so that plan can report them stale.
+ * Where `strata apply` keeps the rendered runbooks and a copy of the schedule units, laid out as `strata render --out DIR` lays them out (DIR/<system>/…), so that plan reports them stale and `strata render --check` passes on it.
  */
 export interface Render {
   /**
-   * Directory for runbooks (relative to the policy file).
+   * Output directory (relative to the policy file), usually shared by every policy of a repository; files land in DIR/<system>/. Also where `strata render` writes without --out.
    */
   dir: string;
 }

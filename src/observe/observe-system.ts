@@ -1,17 +1,19 @@
 // A read-only snapshot of one system: catalogue per tier, debris, installed schedules, rendered files,
-// evidence, and which sources cannot run here. Never writes anything.
+// evidence, the health of every source and tier, and which sources cannot run here. Never writes anything.
 import type { CategoryEvidence } from '../model/evidence.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
-import type { DesiredFiles, ObservedBucketState, ObservedSourceSettings, ObservedSystem, ObservedTier, ScratchLeftover } from '../plan/observed-model.js';
+import type { DesiredFiles, ObservedBucketState, ObservedHealth, ObservedSourceSettings, ObservedSystem, ObservedTier, ScratchLeftover } from '../plan/observed-model.js';
 import { readBucketSettings } from '../storage/s3/bucket-settings-io.js';
 import { S3Storage } from '../storage/s3/s3-storage.js';
 import { sourceSettingsHandler } from '../engines/source-settings.js';
-import { getEngine, isEngineImplemented } from '../engines/registry.js';
+import { LocalStorage } from '../storage/local/local-storage.js';
 import type { Storage } from '../storage/storage.js';
 import { readEvidence } from '../state/evidence-store.js';
 import { isScratchInUse, readScratchJournal } from '../state/scratch-journal.js';
 import { readInstalledFiles } from '../state/installed-files.js';
 import { computeDesiredFiles } from './desired-files.js';
+import { checkLocalTier } from './local-tier-access.js';
+import { PROBE_TIMEOUT_MS, probeSources, withTimeout } from './probe-sources.js';
 import { readManagedFiles } from './read-files.js';
 import { scanTier } from './scan-tier.js';
 
@@ -30,24 +32,21 @@ export interface ObservedWithDesired {
   desired: DesiredFiles;
 }
 
-const PROBE_TIMEOUT_MS = 5_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 async function observeTier(system: string, tier: string, storage: Storage | Error): Promise<ObservedTier> {
-  if (storage instanceof Error) return { location: '(unavailable)', error: storage.message, entries: [], debris: [] };
+  if (storage instanceof Error) {
+    // A secret of the tier (e.g. its endpoint) that is not set here: the tier was never asked.
+    const notChecked = storage.name === 'SecretReferenceError';
+    return { location: '(unavailable)', error: storage.message, ...(notChecked ? { notChecked } : {}), entries: [], debris: [] };
+  }
+  let scan;
   try {
-    const { entries, debris } = await scanTier(storage, tier, `${system}/`);
-    return { location: storage.location, entries, debris };
+    scan = await scanTier(storage, tier, `${system}/`);
   } catch (error) {
     return { location: storage.location, error: (error as Error).message, entries: [], debris: [] };
   }
+  // A local tier whose directory cannot be written lists fine (or as empty) and fails at the first backup.
+  const access = storage instanceof LocalStorage ? await checkLocalTier(storage.location) : {};
+  return { location: storage.location, ...access, entries: scan.entries, debris: scan.debris };
 }
 
 async function observeBucket(storage: Storage | Error): Promise<ObservedBucketState | undefined> {
@@ -79,7 +78,7 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
     // A bucket that apply is about to create holds no backups yet: plan the backups instead of reporting an error.
     tiers[name] =
       bucket?.bucket?.exists === false && !(storage instanceof Error)
-        ? { location: storage.location, entries: [], debris: [] }
+        ? { location: storage.location, detail: `bucket ${bucket.bucket.bucket} does not exist yet; apply creates it`, entries: [], debris: [] }
         : await observeTier(policy.system, name, storage);
   }
   const evidence: Record<string, CategoryEvidence> = {};
@@ -92,19 +91,12 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
   // another system's units (strata-demo-* vs strata-demo-2-*).
   const schedules = await readManagedFiles([...desired.schedules.map((f) => f.path), ...installed.schedules]);
   const rendered = await readManagedFiles([...desired.runbooks.map((f) => f.path), ...installed.rendered]);
+  const probes = await probeSources(policy, request.resolveSecret);
   const unavailableSources: Record<string, string> = {};
-  for (const [name, source] of Object.entries(policy.sources).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!isEngineImplemented(source.type)) {
-      unavailableSources[name] = `the ${source.type} engine is not implemented yet (validate and render work; backups cannot run)`;
-      continue;
-    }
-    const engine = await getEngine(source.type);
-    if (!engine.probe || !request.resolveSecret) continue;
-    try {
-      await withTimeout(engine.probe({ name, source, data: { source: name, sourceType: source.type }, resolveSecret: request.resolveSecret }), PROBE_TIMEOUT_MS);
-    } catch (error) {
-      unavailableSources[name] = `source ${name} is unreachable: ${(error as Error).message}`;
-    }
+  const sourceHealth: Record<string, ObservedHealth> = {};
+  for (const [name, probe] of Object.entries(probes)) {
+    sourceHealth[name] = probe.health;
+    if (probe.unavailable) unavailableSources[name] = probe.unavailable;
   }
   const sourceSettings: Record<string, ObservedSourceSettings> = {};
   for (const [name, source] of Object.entries(policy.sources).sort(([a], [b]) => a.localeCompare(b))) {
@@ -124,7 +116,7 @@ export async function observeSystem(request: ObserveRequest): Promise<ObservedWi
   const scratch = await observeScratch(stateDir, policy.system);
   return {
     observed: {
-      system: policy.system, tiers, schedules, rendered, evidence, unavailableSources,
+      system: policy.system, tiers, schedules, rendered, evidence, unavailableSources, sourceHealth,
       ...(scratch.length ? { scratch } : {}),
       ...(Object.keys(sourceSettings).length ? { sourceSettings } : {}),
       ...(Object.keys(buckets).length ? { buckets } : {}),

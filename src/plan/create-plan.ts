@@ -5,10 +5,11 @@ import type { DesiredFiles, Observed, ObservedSystem } from './observed-model.js
 import { planBuckets } from './plan-buckets.js';
 import { entriesFor, newestEntry, planBackup } from './plan-backups.js';
 import { planFiles } from './plan-files.js';
+import { planHealth, unreachableSourceProblems } from './plan-health.js';
 import { planRetention } from './plan-retention.js';
 import { planSourceSettings } from './plan-source-settings.js';
 import { planVerify } from './plan-verify.js';
-import { PLAN_FORMAT_VERSION, type Action, type Plan, type PlanSummary, type Problem, type RetentionReport } from './plan-model.js';
+import { PLAN_FORMAT_VERSION, type Action, type HealthCheck, type Plan, type PlanSummary, type Problem, type RetentionReport } from './plan-model.js';
 
 export interface PlanInput {
   policies: readonly ResolvedPolicy[];
@@ -94,13 +95,16 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
   }
   actions.push(...planFiles(policy.system, 'schedule', desired?.schedules ?? [], observed.schedules));
   actions.push(...planFiles(policy.system, 'render', desired?.runbooks ?? [], observed.rendered));
-  return { actions, problems, retention, notes: buckets.notes };
+  const health = planHealth(policy, observed);
+  problems.push(...unreachableSourceProblems(health, problems));
+  return { actions, problems, retention, health, notes: buckets.notes };
 }
 
 export function createPlan(input: PlanInput): Plan {
   const actions: Action[] = [];
   const problems: Problem[] = [];
   const retention: RetentionReport[] = [];
+  const health: HealthCheck[] = [];
   const notes: string[] = [];
   const policies = [...input.policies].sort((a, b) => a.system.localeCompare(b.system));
   for (const policy of policies) {
@@ -113,6 +117,7 @@ export function createPlan(input: PlanInput): Plan {
     actions.push(...part.actions);
     problems.push(...part.problems);
     retention.push(...part.retention);
+    health.push(...part.health);
     notes.push(...part.notes);
   }
   // Stable order: by phase, then by system; within a phase the per-system order above is kept.
@@ -129,6 +134,7 @@ export function createPlan(input: PlanInput): Plan {
     actions: ordered,
     retention,
     problems,
+    health,
     ...(notes.length ? { notes } : {}),
     summary: summarisePlan(ordered),
   };
@@ -136,4 +142,9 @@ export function createPlan(input: PlanInput): Plan {
 
 export function hasChanges(plan: Plan): boolean {
   return plan.actions.length > 0;
+}
+
+/** Anything in `problems` (an unreachable source or tier, a due job that cannot run …) needs a human. */
+export function hasProblems(plan: Plan): boolean {
+  return plan.problems.length > 0;
 }

@@ -1,5 +1,5 @@
 // One-line descriptions of actions, shared by the text and Markdown views.
-import type { Action } from './plan-model.js';
+import type { Action, HealthCheck, Problem } from './plan-model.js';
 
 export const OP_SYMBOL: Record<Action['op'], string> = { create: '+', update: '~', delete: '-', run: '>' };
 
@@ -25,4 +25,16 @@ export function describeTarget(action: Action): string {
     case 'source-config':
       return `source ${action.source} settings`;
   }
+}
+
+/** Where a problem is, e.g. `demo/db/db` or `demo/tier offsite`. */
+export function describeProblemPlace(problem: Problem): string {
+  return [problem.system, problem.category, problem.source, problem.tier && `tier ${problem.tier}`].filter(Boolean).join('/');
+}
+
+export const HEALTH_LABEL: Record<HealthCheck['status'], string> = { reachable: 'reachable', unreachable: 'UNREACHABLE', 'not-checked': 'not checked' };
+
+/** e.g. `source cache (redis)` or `tier offsite (s3 s3://bucket/prefix/)`. */
+export function describeHealthTarget(check: HealthCheck): string {
+  return `${check.kind} ${check.name} (${[check.type, check.location].filter(Boolean).join(' ')})`;
 }

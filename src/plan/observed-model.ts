@@ -4,8 +4,12 @@ import type { CategoryEvidence } from '../model/evidence.js';
 
 export interface ObservedTier {
   location: string;
-  /** Set when the tier could not be read; its categories get a problem instead of actions. */
+  /** Set when the tier could not be read (or, when local, not written); its categories get a problem instead of actions. */
   error?: string;
+  /** The error says why the tier was not looked at (e.g. its endpoint's secret is not set here), not what it answered. */
+  notChecked?: boolean;
+  /** What else observe found out about a usable tier, e.g. that its directory or bucket does not exist yet. */
+  detail?: string;
   entries: CatalogEntry[];
   debris: Debris[];
 }
@@ -21,6 +25,12 @@ export interface ObservedSourceSettings {
   actual?: Record<string, string>;
   /** Why the settings could not be read (unreachable, CONFIG refused …). */
   error?: string;
+}
+
+/** Whether a source answered its engine's probe, or why it was not probed. */
+export interface ObservedHealth {
+  status: 'reachable' | 'unreachable' | 'not-checked';
+  detail?: string;
 }
 
 /** An S3 tier's bucket as read by observe, or why it could not be read. */
@@ -44,11 +54,13 @@ export interface ObservedSystem {
   tiers: Record<string, ObservedTier>;
   /** Schedule files: desired paths plus strata-owned files found on disk. */
   schedules: ObservedFiles;
-  /** Rendered runbooks in the policy's render.dir. */
+  /** Rendered files in the policy's render.dir (runbooks and the copy of the schedule files). */
   rendered: ObservedFiles;
   evidence: Record<string, CategoryEvidence>;
   /** Sources whose engine cannot run here, with the reason. */
   unavailableSources: Record<string, string>;
+  /** Every source's probe result, by source name (absent in observed states made before plans showed health). */
+  sourceHealth?: Record<string, ObservedHealth>;
   /** Managed source settings, by source name (only sources that declare some). */
   sourceSettings?: Record<string, ObservedSourceSettings>;
   /** Bucket settings per S3 tier. */
@@ -70,5 +82,6 @@ export interface DesiredFile {
 
 export interface DesiredFiles {
   schedules: DesiredFile[];
+  /** Everything in the policy's render.dir, laid out as `strata render` lays it out (see render/rendered-tree.ts). */
   runbooks: DesiredFile[];
 }

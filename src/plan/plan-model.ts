@@ -1,6 +1,7 @@
 // Plans are data: the planner produces them, views render them, apply executes them.
-// The JSON form is versioned (format_version) and saved by `plan --out`.
-export const PLAN_FORMAT_VERSION = '1.0';
+// The JSON form is versioned (format_version) and saved by `plan --out`. Minor versions only add fields:
+// 1.1 added `health`.
+export const PLAN_FORMAT_VERSION = '1.1';
 
 export type ActionOp = 'create' | 'update' | 'delete' | 'run';
 export type VerifyCheck = 'checksum' | 'restore_test' | 'drill';
@@ -115,6 +116,25 @@ export interface Problem {
   hint?: string;
 }
 
+/**
+ * Whether one source or tier answered when the plan looked at it. `not-checked` says why it was not looked at
+ * (e.g. its secret is not set here, as in PR CI): that alone is no problem, but nothing was proven either.
+ */
+export type HealthStatus = 'reachable' | 'unreachable' | 'not-checked';
+
+export interface HealthCheck {
+  system: string;
+  kind: 'source' | 'tier';
+  name: string;
+  /** Source type (redis, files …) or storage type (local, s3). */
+  type: string;
+  status: HealthStatus;
+  /** Tiers only: where the tier is (never holds credentials). Sources have none: their URLs may hold secrets. */
+  location?: string;
+  /** The error (unreachable), why it was not checked (not-checked), or what was seen (reachable). */
+  detail?: string;
+}
+
 export interface PlanSummary {
   add: number;
   change: number;
@@ -133,6 +153,8 @@ export interface Plan {
   actions: Action[];
   retention: RetentionReport[];
   problems: Problem[];
+  /** Health of every source and tier of every system, sources first (since format 1.1). */
+  health: HealthCheck[];
   /** Things worth knowing that need no action, e.g. foreign lifecycle rules left alone. */
   notes?: string[];
   summary: PlanSummary;

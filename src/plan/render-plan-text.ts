@@ -1,9 +1,10 @@
 // The human view of a plan, terraform style. Colour is optional so the output also reads well in logs.
-import { OP_SYMBOL, describeTarget } from './describe-action.js';
-import type { Action, Plan } from './plan-model.js';
+import { HEALTH_LABEL, OP_SYMBOL, describeHealthTarget, describeProblemPlace, describeTarget } from './describe-action.js';
+import type { Action, HealthCheck, Plan } from './plan-model.js';
 
 const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
 const OP_COLOUR: Record<Action['op'], keyof typeof ANSI> = { create: 'green', update: 'yellow', delete: 'red', run: 'cyan' };
+const HEALTH_COLOUR: Record<HealthCheck['status'], keyof typeof ANSI> = { reachable: 'green', unreachable: 'red', 'not-checked': 'yellow' };
 
 export function formatSummaryLine(plan: Plan): string {
   const s = plan.summary;
@@ -13,7 +14,10 @@ export function formatSummaryLine(plan: Plan): string {
 export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: boolean } = {}): string {
   const paint = (colour: keyof typeof ANSI, text: string) => (opts.color ? `${ANSI[colour]}${text}${ANSI.reset}` : text);
   const lines: string[] = [];
-  if (plan.actions.length === 0) {
+  if (plan.actions.length === 0 && plan.problems.length > 0) {
+    // Never a bare "No changes." while something is broken: that is how a dead source went unnoticed.
+    lines.push(paint('yellow', 'No changes to make, but the plan found problems (see Problems below).'), '');
+  } else if (plan.actions.length === 0) {
     lines.push(paint('green', 'No changes.') + ' Backups, schedules and rendered files match the policies.');
   } else {
     lines.push('Strata will perform the following actions:', '');
@@ -46,11 +50,22 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: bo
     for (const note of plan.notes) lines.push(`  - ${note}`);
     lines.push('');
   }
+  const health = plan.health ?? [];
+  if (health.length > 0) {
+    if (plan.actions.length === 0 && plan.problems.length === 0) lines.push('');
+    lines.push('Health of sources and tiers:');
+    // One width for every plan, so the column does not move when a source goes down.
+    const width = Math.max(...Object.values(HEALTH_LABEL).map((label) => label.length));
+    for (const h of health) {
+      const label = paint(HEALTH_COLOUR[h.status], HEALTH_LABEL[h.status].padEnd(width));
+      lines.push(`  ${label}  ${h.system} ${describeHealthTarget(h)}${h.detail ? `: ${h.detail}` : ''}`);
+    }
+    lines.push('');
+  }
   if (plan.problems.length > 0) {
-    lines.push(paint('yellow', 'Problems (these parts of the plan cannot run):'));
+    lines.push(paint('red', 'Problems (these parts of the plan cannot run):'));
     for (const p of plan.problems) {
-      const where = [p.system, p.category, p.source, p.tier && `tier ${p.tier}`].filter(Boolean).join('/');
-      lines.push(`  ! ${where}: ${p.message}`);
+      lines.push(`  ! ${describeProblemPlace(p)}: ${p.message}`);
       if (p.hint) lines.push(`      hint: ${p.hint}`);
     }
     lines.push('');

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { mkdir, readdir } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { CategoryEvidence } from '../../model/evidence.js';
 import type { ResolvedPolicy } from '../../model/policy-model.js';
 import { readFileOrNull } from '../../observe/read-files.js';
 import { renderRunbooks } from '../../render/render-runbooks.js';
 import { renderScheduleFiles } from '../../render/render-schedule-files.js';
+import { renderedTree } from '../../render/rendered-tree.js';
 import { readEvidence } from '../../state/evidence-store.js';
 import { writeFileAtomic } from '../../state/write-file-atomic.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
@@ -14,20 +15,25 @@ import type { Io } from '../io.js';
 import { loadContext } from '../load-context.js';
 
 interface RenderOptions extends CommonOptions {
-  out: string;
+  out?: string;
   check?: boolean;
   evidence?: boolean;
   json?: boolean;
 }
 
-/** Everything `render` writes under DIR: per system its runbooks, and its units or cron file. */
+/** Everything `render` writes under DIR, in the layout apply uses for render.dir: DIR/<system>/… */
 function renderAll(policy: ResolvedPolicy, evidence: Record<string, CategoryEvidence>, out: string, templatesDir?: string) {
-  const root = join(out, policy.system);
-  const runbooks = renderRunbooks({ policy, evidence }, { templatesDir, displayBase: process.cwd() }).map((f) => ({ path: join(root, f.path), content: f.content }));
-  const folder = policy.scheduler.type === 'cron' ? 'cron' : 'systemd';
-  const schedules = renderScheduleFiles(policy, { templatesDir }).map((f) => ({ path: join(root, folder, basename(f.path)), content: f.content }));
-  return [...runbooks, ...schedules];
+  const runbooks = renderRunbooks({ policy, evidence }, { templatesDir, displayBase: process.cwd() });
+  const tree = renderedTree(policy, runbooks, renderScheduleFiles(policy, { templatesDir }));
+  return tree.map((f) => ({ path: join(out, f.path), content: f.content }));
 }
+
+/** --out, else the policy's render.dir (where apply keeps them), else ./runbooks. */
+function outputDir(policy: ResolvedPolicy, flag: string | undefined): string {
+  return resolve(flag ?? policy.renderDir ?? DEFAULT_OUT);
+}
+
+const DEFAULT_OUT = 'runbooks';
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -48,15 +54,17 @@ async function listFiles(dir: string): Promise<string[]> {
 export function registerRender(program: Command, io: Io): void {
   addCommonOptions(program.command('render'))
     .description('render runbooks and schedule units; --check fails when the files in DIR are stale')
-    .option('--out <dir>', 'output directory', 'runbooks')
+    .option('--out <dir>', `output directory (default: each policy's render.dir, else ./${DEFAULT_OUT}); files land in DIR/<system>/`)
     .option('--check', 'write nothing; exit 1 when a file in DIR is missing, stale or extra')
     .option('--no-evidence', 'leave verification evidence out (for PR CI, which has no state dir)')
     .option('--json', 'print the list of files (and their state with --check) as JSON')
     .action(async (options: RenderOptions) => {
       const ctx = await loadContext(options);
-      const out = resolve(options.out);
       const files = [];
+      const outs = new Map<string, Set<string>>();
       for (const policy of ctx.policies) {
+        const out = outputDir(policy, options.out);
+        outs.set(out, (outs.get(out) ?? new Set()).add(policy.system));
         const evidence: Record<string, CategoryEvidence> = {};
         if (options.evidence !== false) {
           for (const c of policy.categories) evidence[c.name] = await readEvidence(ctx.stateDir, policy.system, c.name);
@@ -75,20 +83,23 @@ export function registerRender(program: Command, io: Io): void {
       }
       if (options.check) {
         const wanted = new Set(files.map((f) => f.path));
-        const systems = new Set(ctx.policies.map((p) => p.system));
-        for (const path of await listFiles(out)) {
-          const system = relative(out, path).split('/')[0] ?? '';
-          if (systems.has(system) && !wanted.has(path)) results.push({ path, state: 'extra' });
+        for (const [out, systems] of outs) {
+          for (const path of await listFiles(out)) {
+            const system = relative(out, path).split('/')[0] ?? '';
+            if (systems.has(system) && !wanted.has(path)) results.push({ path, state: 'extra' });
+          }
         }
       }
       const bad = results.filter((r) => r.state === 'missing' || r.state === 'stale' || r.state === 'extra');
-      if (options.json) io.out(JSON.stringify({ format_version: 1, out, check: Boolean(options.check), files: results.map((r) => ({ ...r, path: relative(process.cwd(), r.path) })) }, null, 2));
+      const outList = [...outs.keys()];
+      const shownOut = outList.length === 1 ? relative(process.cwd(), outList[0]!) || '.' : outList.map((o) => relative(process.cwd(), o) || '.').join(', ');
+      if (options.json) io.out(JSON.stringify({ format_version: 1, ...(outList.length === 1 ? { out: outList[0] } : { outs: outList }), check: Boolean(options.check), files: results.map((r) => ({ ...r, path: relative(process.cwd(), r.path) })) }, null, 2));
       else if (options.check) {
         for (const r of bad) io.out(`${r.state.padEnd(7)} ${relative(process.cwd(), r.path)}`);
-        io.err(bad.length ? `${bad.length} rendered file(s) are out of date: run \`strata render --out ${options.out}\` and commit the result.` : `All ${results.length} rendered files are up to date.`);
+        io.err(bad.length ? `${bad.length} rendered file(s) are out of date: run \`strata render${options.out ? ` --out ${options.out}` : ''}\` and commit the result.` : `All ${results.length} rendered files are up to date.`);
       } else {
         const written = results.filter((r) => r.state === 'written').length;
-        io.err(`Rendered ${results.length} file(s) into ${relative(process.cwd(), out) || '.'} (${written} changed).`);
+        io.err(`Rendered ${results.length} file(s) into ${shownOut} (${written} changed).`);
       }
       io.exitCode = options.check && bad.length > 0 ? EXIT.ERROR : EXIT.OK;
     });

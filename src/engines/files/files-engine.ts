@@ -1,6 +1,7 @@
 // The files engine: a tar stream of directories and files (opens with any tar).
 import type { Engine } from '../engine.js';
 import { compareFileStats } from './file-stats.js';
+import { probeFiles } from './files-probe.js';
 import { backupFiles } from './tar-backup.js';
 import { restoreFiles } from './tar-restore.js';
 
@@ -11,4 +12,5 @@ export const filesEngine: Engine = {
   backup: backupFiles,
   restore: restoreFiles,
   compareStats: compareFileStats,
+  probe: probeFiles,
 };

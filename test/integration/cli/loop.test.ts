@@ -81,7 +81,7 @@ describe.skipIf(bins.skip)('strata CLI loop on files + local storage', () => {
     expect(first.stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy, 2 to run\./);
 
     const json = JSON.parse((await runCli(['plan', '--json'], env)).stdout);
-    expect(json.format_version).toBe('1.0');
+    expect(json.format_version).toBe('1.1');
     expect(json.actions.map((a: { type: string }) => a.type)).toContain('backup');
 
     const applied = await runCli(['apply', '--yes', '--progress', 'silent'], env);
@@ -101,7 +101,7 @@ describe.skipIf(bins.skip)('strata CLI loop on files + local storage', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     expect(result.toString()).toBe('');
-    const runbook = await readFile(join(root, 'runbooks/web.md'), 'utf8');
+    const runbook = await readFile(join(root, 'runbooks/loop/web.md'), 'utf8');
     expect(runbook).toContain('strata restore web');
     expect(runbook).toContain('age -d');
   });

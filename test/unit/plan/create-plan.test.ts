@@ -29,7 +29,7 @@ describe('createPlan', () => {
     expect(result.actions[0]).toMatchObject({ type: 'backup', source: 'uploads', overdue: true, reason: 'no backup exists yet' });
     expect(result.actions[1]).toMatchObject({ type: 'verify', check: 'restore_test', reason: 'never run (restore_test: weekly)' });
     expect(result.summary).toEqual({ add: 0, change: 0, destroy: 0, run: 2 });
-    expect(result.format_version).toBe('1.0');
+    expect(result.format_version).toBe('1.1');
   });
 
   it('has no changes right after a backup, its copies and its verification', () => {

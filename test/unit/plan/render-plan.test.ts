@@ -24,6 +24,10 @@ function samplePlan() {
     },
     schedules: { '/etc/systemd/system/strata-demo-files-backup.timer': 'old' },
     unavailableSources: { db: 'the postgres engine is not implemented yet (validate and render work; backups cannot run)' },
+    sourceHealth: {
+      db: { status: 'not-checked', detail: 'the postgres engine is not implemented yet (validate and render work; backups cannot run)' },
+      uploads: { status: 'reachable', detail: 'every path is readable' },
+    },
   });
   const desired = {
     demo: {
