@@ -1,4 +1,6 @@
 // Hold every system's lock for the duration of fn; a held lock becomes exit code 75 with a clear message.
+// --break-lock (breakLock) breaks only a stale lock: another host's whose TTL expired, or an unreadable record.
+// A dead owner's lock on this host is taken over without it; a live run's lock never is (`unlock --force`).
 import { acquireLock, LockHeldError, type Lock } from '../state/lock.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -18,8 +20,13 @@ export async function withLocks<T>(
           command: opts.command,
           ttlMs: opts.ttlMs ?? DEFAULT_LOCK_TTL_MS,
           breakStale: opts.breakLock,
-          onBrokenLock: (h) =>
-            opts.warn(`warning: broke the stale lock of ${system} held by ${h.owner}@${h.host} pid ${h.pid} since ${h.acquired_at} (\`${h.command}\`)`),
+          onBrokenLock: (h, verdict) =>
+            opts.warn(
+              verdict === 'unreadable'
+                ? `warning: removed the unreadable lock record of ${system} (--break-lock)`
+                : `warning: broke the stale lock of ${system} held by ${h.owner}@${h.host} pid ${h.pid} since ${h.acquired_at} (\`${h.command}\`): ` +
+                    (verdict === 'dead' ? 'that process is gone' : `its TTL expired at ${h.expires_at} (--break-lock); ${h.host} cannot be checked from here`),
+            ),
         }),
       );
     }

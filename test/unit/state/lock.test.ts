@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,12 @@ import { acquireLock, breakLock, LockHeldError, lockStaleness, type LockOwner } 
 
 async function stateDir() {
   return mkdtemp(join(tmpdir(), 'strata-lock-'));
+}
+
+/** A record left behind without its kernel lock: what a run that is gone (or runs on another host) leaves. */
+async function plantRecord(dir: string, owner: LockOwner): Promise<void> {
+  await mkdir(join(dir, 'locks'), { recursive: true });
+  await writeFile(join(dir, 'locks', 'demo.lock'), JSON.stringify(owner));
 }
 
 function holder(overrides: Partial<LockOwner> = {}): LockOwner {
@@ -31,8 +37,7 @@ describe('lock', () => {
 
   it('breaks a lock whose owner died on this host, and says so', async () => {
     const dir = await stateDir();
-    const first = await acquireLock(dir, 'demo', { command: 'x', ttlMs: 60_000 });
-    await writeFile(first.path, JSON.stringify(holder({ pid: 2 ** 22 + 12345 })));
+    await plantRecord(dir, holder({ pid: 2 ** 22 + 12345 }));
     const broken: LockOwner[] = [];
     const lock = await acquireLock(dir, 'demo', { command: 'y', ttlMs: 60_000, onBrokenLock: (h) => broken.push(h) });
     expect(broken).toHaveLength(1);
@@ -41,8 +46,7 @@ describe('lock', () => {
 
   it('reports an expired lock of a live owner as stale but only breaks it when asked', async () => {
     const dir = await stateDir();
-    const first = await acquireLock(dir, 'demo', { command: 'x', ttlMs: 60_000 });
-    await writeFile(first.path, JSON.stringify(holder({ host: 'other-host', expires_at: '2020-01-01T00:00:00.000Z' })));
+    await plantRecord(dir, holder({ host: 'other-host', expires_at: '2020-01-01T00:00:00.000Z' }));
     const error = await acquireLock(dir, 'demo', { command: 'y', ttlMs: 60_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockHeldError);
     expect((error as LockHeldError).stale).toBe(true);
@@ -50,6 +54,12 @@ describe('lock', () => {
     const lock = await acquireLock(dir, 'demo', { command: 'y', ttlMs: 60_000, breakStale: true });
     await lock.release();
     expect(await breakLock(dir, 'demo')).toBeUndefined();
+  });
+
+  it('never calls the lock of a live owner on this host stale, whatever its TTL says (a slow run)', () => {
+    const now = new Date('2026-11-21T12:00:00Z');
+    expect(lockStaleness(holder({ expires_at: '2026-11-21T11:00:00Z' }), now, () => true)).toBeUndefined();
+    expect(lockStaleness(holder({ expires_at: '2026-11-21T11:00:00Z' }), now, () => false)).toBe('owner-gone');
   });
 
   it('classifies staleness', () => {
