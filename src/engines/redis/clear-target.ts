@@ -5,8 +5,8 @@
 // outside the patterns are not the restore's to touch.
 //
 // It runs only after the whole backup stream was read and verified (the RDB file is written, the RESP
-// spool is complete), so a backup that fails its checksum never clears anything. FLUSHDB, not FLUSHALL:
-// FLUSHALL also writes an RDB on servers with save points. Where FLUSHDB is renamed away (managed Redis),
+// spool is complete), so a backup that fails its checksum never clears anything. FLUSHDB ASYNC, not
+// FLUSHALL: FLUSHALL also writes an RDB on servers with save points. Where FLUSHDB is renamed away (managed Redis),
 // the keys are scanned and UNLINKed instead.
 import { parseScanReply, scanCommand } from './dump-batches.js';
 import type { KeyPredicate } from './key-pattern.js';
@@ -63,7 +63,10 @@ export async function clearTarget(client: RespClient, scope: ClearScope, signal?
   for (const db of await databasesOf(client, scope.db)) {
     await client.select(db);
     if (!scope.filter) {
-      const reply = await client.call(['FLUSHDB']);
+      // ASYNC (Redis 4+): the keyspace is emptied at once and its memory freed in the background, so a
+      // live server is not blocked while millions of keys are freed; older servers refuse the argument.
+      let reply = await client.call(['FLUSHDB', 'ASYNC']);
+      if (reply instanceof RespError && /syntax error/i.test(reply.message)) reply = await client.call(['FLUSHDB']);
       if (!(reply instanceof RespError)) continue;
       if (!isUnknownCommand(reply)) throw endpointError(client.endpoint, `FLUSHDB failed while clearing the target: ${reply.message}`);
     }
