@@ -46,7 +46,7 @@ export async function checkTargets(client: MongoClient, items: readonly RestoreI
     const names = [...existing.keys()].map(targetName);
     throw new Error(
       `the target already has ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}; ` +
-        'restore into another database (a target URI ending in /<db> or /<prefix>_*) or replace them (each is dropped first)',
+        'restore into another database (a target URI ending in /<db> or /<prefix>_*) or replace them (--drop, or in place over the source: each is replaced once the whole backup was read and verified)',
     );
   }
   return existing;
