@@ -1,6 +1,7 @@
 // Restore one backup. Pass 1 re-reads the stored artifact and checks its sha256 before anything is
-// written; pass 2 streams it through decrypt → decompress → raw sha256 → engine.restore, and fails
-// loudly if the decoded stream does not match the raw sha256 recorded at backup time.
+// written; pass 2 streams it through decrypt → decompress → raw sha256 → engine.restore. The raw stage
+// verifies: when the decoded stream does not match the raw size/sha256 recorded at backup time (or ends
+// short), the engine's input errors instead of ending, so the engine never commits it (see Engine.restore).
 import { access, constants } from 'node:fs/promises';
 import type { Source } from '../generated/policy.js';
 import { getEngine } from '../engines/registry.js';
@@ -8,7 +9,7 @@ import type { CatalogEntry } from '../model/catalog.js';
 import type { SourceStats } from '../model/manifest.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
 import { chainStreams, decodeStream, missingIdentityMessage } from '../pipeline/codecs.js';
-import { createHashCounter } from '../pipeline/hash-counter.js';
+import { createVerifier } from '../pipeline/hash-counter.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactKey } from './manifest-io.js';
 import { createProgressReporter, type ProgressCallback } from './progress.js';
@@ -81,7 +82,11 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
   }
 
   const progress = createProgressReporter(request.dryRun ? 'verify' : 'restore', request.onProgress);
-  const raw = createHashCounter({ onBytes: progress.update });
+  // Errors at the end instead of ending when the stream differs from the manifest: engines commit only
+  // after their input ended cleanly, so a late mismatch leaves nothing from this restore behind.
+  const raw = createVerifier({ sha256: manifest.raw_sha256, bytes: manifest.raw_size }, `backup ${manifest.id}: the decoded stream does not match the manifest`, {
+    onBytes: progress.update,
+  });
   const decoded = chainStreams(
     decodeStream(await storage.get(artifactKey(entry.dir, manifest)), manifest.codecs, identity, { signal: request.signal }),
     [raw],

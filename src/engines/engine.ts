@@ -27,8 +27,9 @@ export interface RestoreRequest extends BackupRequest {
   /** Only restore entries matching these patterns. */
   only?: string[];
   /**
-   * Restoring over the live source itself (the CLI took a pre-restore snapshot first, unless --no-snapshot):
-   * engines replace what is there (pg_restore --clean --if-exists, mongo drop, Redis RESTORE … REPLACE).
+   * Restoring over the live source itself (the CLI took a pre-restore snapshot first, unless --no-snapshot),
+   * or --drop: engines replace what is there (pg_restore --clean --if-exists, mongo drop; Redis removes the
+   * target's keys first, only those matching `only` when given, so the result is exactly the backup's).
    */
   replace?: boolean;
   /**
@@ -69,7 +70,12 @@ export interface Engine {
   formatFor?(source: Source): string;
   readonly supportsIncremental: boolean;
   backup(request: BackupRequest): Promise<EngineBackup>;
-  /** Consume the raw stream and write it to the target. Returns the stats of what was restored. */
+  /**
+   * Consume the raw stream and write it to the target. Returns the stats of what was restored. The input
+   * errors instead of ending when it does not match the manifest (restore-backup.ts verifies it as it
+   * flows), so an engine must read it to its end and make nothing visible in the target (no commit, no
+   * rename into place) before it has ended cleanly; on an error the target keeps its previous content.
+   */
   restore(request: RestoreRequest, input: Readable): Promise<SourceStats>;
   /** Compare restored stats with the manifest's. Returns human-readable differences (empty when equal). */
   compareStats(expected: SourceStats, actual: SourceStats): string[];

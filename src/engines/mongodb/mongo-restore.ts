@@ -1,9 +1,11 @@
 // Restore side of the MongoDB engine: read a `mongodump-tar` archive as it streams and write it through
 // the driver into `target` (a mongodb:// URI; its database path renames, see restore-target.ts).
-// `only` takes `db` / `db.coll` patterns; `replace` drops existing target collections first (otherwise
-// they are an error, found before anything is written). The returned stats are measured on the target
-// afterwards (counts, sampled documents, indexes) and keyed by the source namespaces, so a restore
-// test compares them with the manifest's.
+// `only` takes `db` / `db.coll` patterns; `replace` replaces existing target collections (otherwise
+// they are an error, found before anything is written). Documents are written into staging collections
+// and moved to their names only after the whole archive has been read and verified (restore-staging.ts):
+// a backup that fails its checksum, or any failure before the commit, leaves the target as it was. The
+// returned stats are measured on the target afterwards (counts, sampled documents, indexes) and keyed by
+// the source namespaces, so a restore test compares them with the manifest's.
 import type { MongoClient } from 'mongodb';
 import type { Readable } from 'node:stream';
 import type { SourceStats } from '../../model/manifest.js';
@@ -14,7 +16,8 @@ import { BACKUP_SELECTION_TIMEOUT_MS, connectMongo, mongoError } from './mongo-c
 import { MongoStatsBuilder } from './mongo-stats.js';
 import { planRestore, type ArchivedCollection, type RestoreItem, type RestorePlan } from './restore-plan.js';
 import { parseRestoreTarget, type RestoreTarget } from './restore-target.js';
-import { createIndexes, insertDocuments, prepareTargets, type InsertResult } from './restore-writes.js';
+import { RestoreStaging } from './restore-staging.js';
+import { checkTargets, insertDocuments, type InsertResult } from './restore-writes.js';
 import { SAMPLE_SIZE, SampleDigest } from './sample-digest.js';
 import { readTar, type TarEntry } from './tar-read.js';
 
@@ -64,15 +67,19 @@ export async function restoreMongodb(request: RestoreRequest, input: Readable): 
   const archived: ArchivedCollection[] = [];
   const inserted = new Map<RestoreItem, InsertResult>();
   let plan: RestorePlan | undefined;
+  let staging: RestoreStaging | undefined;
   let current = 'reading the archive';
   const preparePlan = async (): Promise<RestorePlan> => {
     current = 'selecting what to restore';
     const made = planRestore(archived, request.only, target.template);
     current = 'preparing the target';
-    await prepareTargets(client, made.items, request.replace === true);
+    const existing = await checkTargets(client, made.items, request.replace === true);
+    staging = new RestoreStaging(client, made.items, existing);
+    await staging.prepare();
     return made;
   };
   try {
+    // readTar reads the input to its very end: past that, the input has been verified.
     for await (const entry of readTar(input)) {
       if (request.signal?.aborted) throw new Error('restore aborted');
       const kind = classifyEntry(entry.path, entry.type);
@@ -86,19 +93,20 @@ export async function restoreMongodb(request: RestoreRequest, input: Readable): 
         const item = plan.byBsonPath.get(entry.path);
         if (!item) continue; // not selected: the reader skips its body
         current = `${item.sourceDb}.${item.name}`;
-        const collection = client.db(item.targetDb).collection(item.dataCollection);
+        const collection = client.db(item.targetDb).collection(staging!.collectionOf(item));
         inserted.set(item, await insertDocuments(collection, item, entry.body(), request.signal));
+        current = 'reading the archive';
       }
     }
     plan ??= await preparePlan();
-    for (const item of plan.items) {
-      current = `the indexes of ${item.sourceDb}.${item.name}`;
-      await createIndexes(client, item);
-    }
+    const staged = staging!;
+    await staged.buildIndexes((item) => (current = `the indexes of ${item.sourceDb}.${item.name}`));
+    await staged.commit((item) => (current = `moving ${item.sourceDb}.${item.name} into place`), request.signal);
     current = 'measuring the restored data';
     return await measure(client, plan, inserted);
   } catch (error) {
     input.destroy();
+    await staging?.discard();
     throw mongoError(`${label}: failed at ${current}`, error, rawTarget);
   } finally {
     await client.close().catch(() => undefined);

@@ -1,10 +1,11 @@
-// The writes of a MongoDB restore: refuse (or, with replace, drop) target collections that already
-// exist, create collections and views with their options, insert documents in bounded unordered
-// batches, then build the indexes (after the data, which is faster than maintaining them per insert).
+// The writes of a MongoDB restore: refuse target collections that already exist (unless replace), insert
+// documents in bounded unordered batches, then build the indexes (after the data, which is faster than
+// maintaining them per insert). Where the documents go first, and how they reach their final names only
+// after the input was verified, is restore-staging.ts.
 import type { Collection, Document, MongoClient } from 'mongodb';
 import { MongoBulkWriteError } from 'mongodb';
 import { BsonSplitter } from './bson-stream.js';
-import { createOptions, indexesToCreate } from './dump-metadata.js';
+import { indexesToCreate } from './dump-metadata.js';
 import { insertableDocument } from './insertable-document.js';
 import type { RestoreItem } from './restore-plan.js';
 
@@ -18,56 +19,37 @@ import type { RestoreItem } from './restore-plan.js';
 export const BATCH_DOCS = 250;
 export const BATCH_BYTES = 2 << 20;
 
-const NAMESPACE_NOT_FOUND = 26;
-
-function targetName(item: RestoreItem): string {
+export function targetName(item: RestoreItem): string {
   return `${item.targetDb}.${item.name}`;
 }
 
-/** Target collections that already exist, by target namespace. */
-async function existingTargets(client: MongoClient, items: readonly RestoreItem[]): Promise<RestoreItem[]> {
-  const byDb = new Map<string, Set<string>>();
-  for (const db of new Set(items.map((i) => i.targetDb))) {
-    const names = await client.db(db).listCollections({}, { nameOnly: true }).toArray();
-    byDb.set(db, new Set(names.map((n) => n.name)));
-  }
-  return items.filter((item) => {
-    const names = byDb.get(item.targetDb)!;
-    return names.has(item.name) || names.has(item.dataCollection);
-  });
-}
+/** The type (collection, view, timeseries) of each target that already exists, by item. */
+export type ExistingTargets = Map<RestoreItem, string>;
 
 /**
- * Check every target before writing anything. Existing collections are an error unless `replace`,
- * which drops them (mongorestore --drop).
+ * Check every target before writing anything: existing collections are an error unless `replace` (they are
+ * then replaced once the restore is verified). Returns what exists, for the commit to replace.
  */
-export async function prepareTargets(client: MongoClient, items: readonly RestoreItem[], replace: boolean): Promise<void> {
-  const existing = await existingTargets(client, items);
-  if (existing.length > 0 && !replace) {
-    const names = existing.map(targetName);
+export async function checkTargets(client: MongoClient, items: readonly RestoreItem[], replace: boolean): Promise<ExistingTargets> {
+  const byDb = new Map<string, Map<string, string>>();
+  for (const db of new Set(items.map((i) => i.targetDb))) {
+    const infos = await client.db(db).listCollections({}, { nameOnly: true }).toArray();
+    byDb.set(db, new Map(infos.map((info) => [info.name, (info as { type?: string }).type ?? 'collection'])));
+  }
+  const existing: ExistingTargets = new Map();
+  for (const item of items) {
+    const names = byDb.get(item.targetDb)!;
+    const type = names.get(item.name) ?? (names.has(item.dataCollection) ? 'timeseries' : undefined);
+    if (type !== undefined) existing.set(item, type);
+  }
+  if (existing.size > 0 && !replace) {
+    const names = [...existing.keys()].map(targetName);
     throw new Error(
       `the target already has ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}; ` +
-        'restore into another database (a target URI ending in /<db> or /<prefix>_*) or replace them (each is dropped first)',
+        'restore into another database (a target URI ending in /<db> or /<prefix>_*) or replace them (--drop, or in place over the source: each is replaced once the whole backup was read and verified)',
     );
   }
-  for (const item of existing) {
-    try {
-      await client.db(item.targetDb).collection(item.name).drop();
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== NAMESPACE_NOT_FOUND) throw new Error(`cannot drop ${targetName(item)}: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  // Collections before views: a view may be defined on one of them.
-  const ordered = [...items.filter((i) => i.meta.type !== 'view'), ...items.filter((i) => i.meta.type === 'view')];
-  for (const item of ordered) {
-    // System collections (system.js) cannot be created explicitly; the first insert creates them.
-    if (item.name.startsWith('system.')) continue;
-    try {
-      await client.db(item.targetDb).command({ create: item.name, ...createOptions(item.meta) });
-    } catch (error) {
-      throw new Error(`cannot create ${item.meta.type} ${targetName(item)}: ${(error as Error).message}`, { cause: error });
-    }
-  }
+  return existing;
 }
 
 function describeWriteError(error: unknown): string {
@@ -118,11 +100,12 @@ export async function insertDocuments(collection: Collection, item: RestoreItem,
   return result;
 }
 
-export async function createIndexes(client: MongoClient, item: RestoreItem): Promise<void> {
+/** Build the item's indexes on `collection` (its staging collection, or the item itself). */
+export async function createIndexes(client: MongoClient, item: RestoreItem, collection = item.name): Promise<void> {
   const specs = indexesToCreate(item.meta);
   if (specs.length === 0) return;
   try {
-    await client.db(item.targetDb).command({ createIndexes: item.name, indexes: specs });
+    await client.db(item.targetDb).command({ createIndexes: collection, indexes: specs });
   } catch (error) {
     throw new Error(`cannot build the indexes of ${targetName(item)}: ${(error as Error).message}`, { cause: error });
   }

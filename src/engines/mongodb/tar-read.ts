@@ -43,6 +43,16 @@ class ChunkReader {
     return this.take(n);
   }
 
+  /** Read the source to its end, discarding it: its producer may still have something to say (an error). */
+  async drain(): Promise<void> {
+    this.chunks = [];
+    this.length = 0;
+    while (!this.ended) {
+      const step = await this.source.next();
+      if (step.done) this.ended = true;
+    }
+  }
+
   /** Between 1 and `max` bytes; throws at the end of stream. */
   async some(max: number, what: string): Promise<Buffer> {
     await this.fill(1);
@@ -89,7 +99,12 @@ export async function* readTar(input: AsyncIterable<Buffer | Uint8Array | string
   for (;;) {
     const block = await reader.exact(BLOCK, 'a header');
     if (!block) throw new Error('the archive ends without its end-of-archive marker');
-    if (block.every((byte) => byte === 0)) return; // end of archive: the rest is zero padding
+    if (block.every((byte) => byte === 0)) {
+      // End of archive: the rest is zero padding. Read it all the same: a restore verifies its input, which
+      // fails (instead of ending) only once it has been read to its end.
+      await reader.drain();
+      return;
+    }
     const header = new Header(block);
     if (!header.cksumValid) throw new Error('the archive holds a header with a bad checksum (corrupt data)');
     const type = header.type;

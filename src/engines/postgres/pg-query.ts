@@ -11,7 +11,8 @@ export const PSQL_FLAGS = ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'
 export function cleanClientError(stderr: string): string {
   const text = stderr
     .split('\n')
-    .map((line) => line.replace(/^(psql|pg_dump|pg_restore): (error: )?/, '').trim())
+    // psql running a script prefixes its errors with the script position: `psql:<stdin>:42: ERROR: …`.
+    .map((line) => line.replace(/^(psql|pg_dump|pg_restore)(:<stdin>:\d+)?: (error: )?/, '').trim())
     .filter((line) => line !== '' && !/^(WARNING|NOTICE):/.test(line))
     .join('; ');
   return text.length > MAX_ERROR ? `${text.slice(0, MAX_ERROR)} …` : text;

@@ -7,22 +7,31 @@
 // the row counts returned are those of exactly the tables that were loaded. Before anything is written, the
 // roles the restored objects need are checked on the target (pg-role-check.ts); `noOwner` restores without
 // the dump's owners and grants (pg_restore --no-owner --no-privileges), for servers that lack those roles.
-import type { Readable, Writable } from 'node:stream';
+//
+// Nothing commits before the whole input has been read and has ended cleanly (it errors instead when it
+// does not match the manifest): pg_restore converts, psql applies in a transaction whose COMMIT is held
+// back (pg-script-loader.ts). On any failure before that, the transaction rolls back, so an existing
+// database keeps exactly its previous content, and a database this restore created is dropped again. A
+// multi-database backup commits its databases one after another only after the whole stream was verified;
+// only a failure of one of those COMMITs themselves (rare: a deferred constraint) can leave the databases
+// committed before it restored and the rest untouched.
+import type { Readable } from 'node:stream';
 import type { SourceStats } from '../../model/manifest.js';
 import { ExecError, spawnStream, type StreamingProcess } from '../../exec/exec.js';
+import { startScriptLoader, type ScriptLoader } from './pg-script-loader.js';
 import type { RestoreRequest } from '../engine.js';
 import { DUMP_HEADER_BYTES, looksLikeCustomDump, looksLikeTar, parseDumpHeader } from './pg-archive-header.js';
 import type { PgClients } from './pg-clients.js';
 import { collectText } from './pg-dump-database.js';
 import { readPartsTar } from './pg-parts-tar.js';
 import { parseRestoreSelection, splitQualifiedName, type PartialSelection, type RestoreSelection } from './pg-patterns.js';
-import { cleanClientError, clientsForServer, MAINTENANCE_DATABASES, PSQL_FLAGS, runOnMaintenanceDatabase, runPsql, sqlLiteral } from './pg-query.js';
+import { cleanClientError, clientsForServer, MAINTENANCE_DATABASES, runOnMaintenanceDatabase, runPsql, sqlLiteral } from './pg-query.js';
 import { refuseMissingRoles, scanRestoreRoles } from './pg-role-check.js';
 import { withMissingRoleHint } from './pg-role-refs.js';
 import { withPgSession, type PgSession } from './pg-session.js';
 import { countByTocSql, parseCounts, toPgStats, type DatabaseCounts } from './pg-stats.js';
 import { parseTocList } from './pg-toc.js';
-import { ChunkReader, PeekFeed, writeChunk } from './stream-io.js';
+import { ChunkReader, PeekFeed } from './stream-io.js';
 
 /** A libpq conninfo naming only the database (everything else, password included, comes from the env). */
 export function conninfoForDatabase(database: string): string {
@@ -32,8 +41,9 @@ export function conninfoForDatabase(database: string): string {
 /** pg_restore's flags for RestoreRequest.noOwner: objects owned by the connecting user, no GRANT/REVOKE. */
 export const NO_OWNER_ARGS = ['--no-owner', '--no-privileges'];
 
-export function pgRestoreArgs(database: string, selection: string[], noOwner = false): string[] {
-  return ['--clean', '--if-exists', '--single-transaction', '--no-password', ...(noOwner ? NO_OWNER_ARGS : []), ...selection, `--dbname=${conninfoForDatabase(database)}`];
+/** pg_restore's arguments for a full (or schema-level) restore; the script loader adds --single-transaction --file=-. */
+export function pgRestoreArgs(selection: string[], noOwner = false): string[] {
+  return ['--clean', '--if-exists', ...(noOwner ? NO_OWNER_ARGS : []), ...selection];
 }
 
 /**
@@ -58,6 +68,24 @@ async function createDatabase(session: PgSession, psql: string, database: string
   await runOnMaintenanceDatabase(session, psql, script, { vars: { db: database }, timeoutMs: 120_000 });
 }
 
+/**
+ * Drop a database this restore created, after its restore failed. Its psql has just been killed; the
+ * server may still be ending that session: WITH (FORCE) (PostgreSQL 13+) ends it, older servers are retried.
+ */
+async function dropCreatedDatabase(context: RestoreContext, database: string): Promise<void> {
+  const force = Number(context.clients.major) >= 13 ? ' WITH (FORCE)' : '';
+  const script = `SELECT format('DROP DATABASE IF EXISTS %I${force}', :'db') \\gexec\n`;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await runOnMaintenanceDatabase(context.session, context.clients.psql, script, { vars: { db: database }, timeoutMs: 120_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /** Relations the restore would touch that already exist (all user relations when nothing is selected). */
 export function occupiedRelationsSql(selection: PartialSelection): string {
   const scope =
@@ -74,10 +102,12 @@ export function occupiedRelationsSql(selection: PartialSelection): string {
   );
 }
 
-/** A partial restore of a schema (or of its tables) needs the schema itself, which pg_restore -n does not create. */
-async function ensureSchemas(session: PgSession, psql: string, database: string, schemas: string[]): Promise<void> {
-  const script = schemas.map((schema) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};\n`).join('');
-  await runPsql(session, psql, database, script, { timeoutMs: 120_000 });
+/**
+ * A partial restore of a schema (or of its tables) needs the schema itself, which pg_restore -n does not
+ * create: created in the restore's own transaction, so a failed restore leaves no empty schema behind.
+ */
+function createSchemasSql(schemas: string[]): string {
+  return schemas.map((schema) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};\n`).join('');
 }
 
 export function quoteIdentifier(name: string): string {
@@ -105,25 +135,24 @@ async function refuseOccupiedTarget(context: RestoreContext, target: string, whe
   );
 }
 
-/** Whatever consumes the dump stream: pg_restore itself, or pg_restore feeding psql. */
-interface Loader {
-  stdin: Writable;
-  done: Promise<void>;
-  kill(): void;
-}
-
 function describeExecFailure(error: unknown): string {
   return withMissingRoleHint(error instanceof ExecError ? cleanClientError(error.stderr) || error.message : (error as Error).message);
 }
 
-/** Full (or schema-level) restore: pg_restore --clean --if-exists --single-transaction into the database. */
-function startRestore(context: RestoreContext, target: string, where: string, args: string[]): Loader {
+/** Full (or schema-level) restore: pg_restore --clean --if-exists --single-transaction, applied by psql. */
+function startRestore(context: RestoreContext, target: string, where: string, selection: PartialSelection): ScriptLoader {
   const { session, clients, signal } = context;
-  const child = spawnStream(clients.pg_restore, pgRestoreArgs(target, args, context.noOwner), { env: session.env(target), secrets: session.secrets, signal });
-  const done = child.done.catch((error: unknown) => {
-    throw new Error(`${where}: pg_restore failed, nothing was changed (the restore runs in one transaction): ${describeExecFailure(error)}`, { cause: error });
+  return startScriptLoader({
+    pgRestore: clients.pg_restore,
+    psql: clients.psql,
+    restoreArgs: pgRestoreArgs(selection.args, context.noOwner),
+    preamble: createSchemasSql(selection.schemas),
+    env: session.env(target),
+    secrets: session.secrets,
+    signal,
+    failure: (_tool, error) =>
+      new Error(`${where}: pg_restore failed, nothing was changed (the restore runs in one transaction): ${describeExecFailure(error)}`, { cause: error }),
   });
-  return { stdin: child.stdin, done, kill: () => child.kill() };
 }
 
 /**
@@ -131,35 +160,24 @@ function startRestore(context: RestoreContext, target: string, where: string, ar
  * transaction, keeping the live tables' indexes, constraints, defaults, sequences and grants. (pg_restore -t
  * with --clean would drop each table and recreate it bare: pg_restore -t restores no indexes or constraints.)
  */
-function startDataReload(context: RestoreContext, target: string, where: string, selection: PartialSelection): Loader {
+function startDataReload(context: RestoreContext, target: string, where: string, selection: PartialSelection): ScriptLoader {
   const { session, clients, signal } = context;
-  const options = { env: session.env(target), secrets: session.secrets, signal };
+  const tables = selection.tables.map((t) => `${quoteIdentifier(t.schema)}.${quoteIdentifier(t.table)}`).join(', ');
   // --no-owner changes nothing in data (no owners, no grants): passed along only so every pg_restore of a noOwner restore carries it.
   const noOwner = context.noOwner ? NO_OWNER_ARGS : [];
-  const restorer = spawnStream(clients.pg_restore, ['--data-only', '--no-password', ...noOwner, ...selection.args, '--file=-'], options);
-  const applier = spawnStream(clients.psql, [...PSQL_FLAGS, '--single-transaction', '--file=-'], options);
-  applier.stdin.on('error', () => undefined);
-  const tables = selection.tables.map((t) => `${quoteIdentifier(t.schema)}.${quoteIdentifier(t.table)}`).join(', ');
-  applier.stdin.write(`TRUNCATE TABLE ONLY ${tables};\n`);
-  restorer.stdout.pipe(applier.stdin);
-  const done = Promise.all([
-    restorer.done.catch((error: unknown) => {
-      applier.kill();
-      throw new Error(`${where}: pg_restore failed, nothing was changed: ${describeExecFailure(error)}`, { cause: error });
-    }),
-    applier.done.catch((error: unknown) => {
-      restorer.kill();
-      throw new Error(`${where}: reloading ${tables} failed, nothing was changed (one transaction): ${describeExecFailure(error)}`, { cause: error });
-    }),
-  ]).then(() => undefined);
-  return {
-    stdin: restorer.stdin,
-    done,
-    kill: () => {
-      restorer.kill();
-      applier.kill();
-    },
-  };
+  return startScriptLoader({
+    pgRestore: clients.pg_restore,
+    psql: clients.psql,
+    restoreArgs: ['--data-only', ...noOwner, ...selection.args],
+    preamble: `TRUNCATE TABLE ONLY ${tables};\n`,
+    env: session.env(target),
+    secrets: session.secrets,
+    signal,
+    failure: (tool, error) =>
+      tool === 'pg_restore'
+        ? new Error(`${where}: pg_restore failed, nothing was changed: ${describeExecFailure(error)}`, { cause: error })
+        : new Error(`${where}: reloading ${tables} failed, nothing was changed (one transaction): ${describeExecFailure(error)}`, { cause: error }),
+  });
 }
 
 /** Which of the selected tables exist in the target database. */
@@ -188,10 +206,10 @@ async function reloadsExistingTables(context: RestoreContext, target: string, wh
 }
 
 /**
- * Everything is checked before the first write (CREATE DATABASE, CREATE SCHEMA, pg_restore): occupied
- * relations, then the roles the restored objects need. A data reload of existing tables writes no owners or
- * grants, so it needs no roles. Resolves with the loader and the stream to feed it (the head read by the role
- * check, replayed).
+ * Everything is checked before the first write (CREATE DATABASE, pg_restore): occupied relations, then the
+ * roles the restored objects need. A data reload of existing tables writes no owners or grants, so it needs
+ * no roles. Resolves with the loader, the stream to feed it (the head read by the role check, replayed) and
+ * whether this restore created the database (then a failed restore drops it again).
  */
 async function startLoader(
   context: RestoreContext,
@@ -199,56 +217,93 @@ async function startLoader(
   where: string,
   selection: PartialSelection,
   chunks: AsyncIterable<Buffer>,
-): Promise<{ loader: Loader; stream: AsyncIterable<Buffer> }> {
+): Promise<{ loader: ScriptLoader; stream: AsyncIterable<Buffer>; created: boolean }> {
   const { session, clients } = context;
   const existed = await databaseExists(session, clients.psql, target);
   if (existed && !context.replace) await refuseOccupiedTarget(context, target, where, selection);
-  if (existed && (await reloadsExistingTables(context, target, where, selection))) return { loader: startDataReload(context, target, where, selection), stream: chunks };
+  if (existed && (await reloadsExistingTables(context, target, where, selection))) {
+    return { loader: startDataReload(context, target, where, selection), stream: chunks, created: false };
+  }
   const scan = await scanRestoreRoles(context, target, where, selection.args, chunks);
   if (scan.uses) await refuseMissingRoles(context, where, scan.uses, context.noOwner);
   if (!existed) await createDatabase(session, clients.psql, target);
-  if (selection.schemas.length > 0) await ensureSchemas(session, clients.psql, target, selection.schemas);
-  return { loader: startRestore(context, target, where, selection.args), stream: scan.stream };
+  return { loader: startRestore(context, target, where, selection), stream: scan.stream, created: !existed };
 }
 
-/** Restore one dump stream into `target`; returns the counts of the tables it loaded, keyed by the source database. */
-async function restoreDatabase(
+/** A database whose part of the stream is loaded in an open transaction: committed, or abandoned. */
+interface PendingDatabase {
+  /** Commit, then count the loaded tables (keyed by the source database). */
+  commit(): Promise<DatabaseCounts>;
+  /** Roll back, and drop the database when this restore created it. */
+  abort(): Promise<void>;
+}
+
+async function abandonAll(pending: readonly PendingDatabase[]): Promise<void> {
+  for (const database of pending) await database.abort().catch(() => undefined);
+}
+
+/**
+ * Feed one dump stream to its loader, up to the COMMIT. Resolves once the stream has ended cleanly and
+ * everything but the COMMIT has been applied; the caller commits once the whole input is verified.
+ */
+async function loadDatabase(
   context: RestoreContext,
   target: string,
   sourceDatabase: string,
   selection: PartialSelection,
   chunks: AsyncIterable<Buffer>,
-): Promise<DatabaseCounts> {
+): Promise<PendingDatabase> {
   const { session, clients, signal } = context;
   const where = `${session.label}: ${session.describe(target)}`;
-  const { loader, stream } = await startLoader(context, target, where, selection, chunks);
-  loader.done.catch(() => undefined);
-  loader.stdin.on('error', () => undefined); // the loader is gone: its exit status says why
+  const { loader, stream, created } = await startLoader(context, target, where, selection, chunks);
+  const abort = async (): Promise<void> => {
+    await loader.abort();
+    if (created) await dropCreatedDatabase(context, target);
+  };
   let lister: StreamingProcess | undefined;
+  let reading = false;
   try {
     lister = spawnStream(clients.pg_restore, ['--list', ...selection.args], { env: session.env(target), secrets: session.secrets, signal });
     const toc = collectText(lister).then(parseTocList);
     toc.catch(() => undefined);
     const peek = new PeekFeed(lister.stdin);
-    for await (const chunk of stream) {
-      await peek.feed(chunk);
-      await writeChunk(loader.stdin, chunk);
+    const iterator = stream[Symbol.asyncIterator]();
+    for (;;) {
+      reading = true;
+      const step = await iterator.next();
+      reading = false;
+      if (step.done) break;
+      await peek.feed(step.value);
+      await loader.write(step.value);
     }
     peek.end();
-    loader.stdin.end();
-    await loader.done;
+    await loader.end();
     const summary = await toc;
-    const out = await runPsql(session, clients.psql, target, countByTocSql(summary.tableData), { signal });
-    return { database: sourceDatabase, tables: parseCounts(out) };
+    return {
+      commit: async () => {
+        try {
+          await loader.commit();
+        } catch (error) {
+          await abort().catch(() => undefined);
+          throw error;
+        }
+        const out = await runPsql(session, clients.psql, target, countByTocSql(summary.tableData), { signal });
+        return { database: sourceDatabase, tables: parseCounts(out) };
+      },
+      abort,
+    };
   } catch (error) {
-    loader.kill();
     lister?.kill();
-    // When the loader failed, its message explains the broken pipe that stopped the copy.
-    const loadError = await loader.done.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    throw loadError ?? error;
+    // The input's own failure (it does not match the manifest, it is truncated) is the cause; otherwise the
+    // loader's, which explains the broken pipe that stopped the copy.
+    const cause = reading
+      ? error
+      : ((await loader.end().then(
+          () => undefined,
+          (e: unknown) => e,
+        )) ?? error);
+    await abort().catch(() => undefined);
+    throw cause;
   }
 }
 
@@ -268,19 +323,21 @@ async function restoreSingle(context: RestoreContext, request: RestoreRequest, r
   const target = context.session.connection.database ?? header.dbname;
   if (target === undefined) throw new Error(`${context.session.label}: the target URL names no database to restore into`);
   const selection = parseRestoreSelection(dropDatabasePrefix(request.only, sourceDatabase, context.session.label), false, context.session.label);
-  return [await restoreDatabase(context, target, sourceDatabase, selection.select(''), reader.rest())];
+  // reader.rest() ends only once the input has: loaded means verified.
+  const pending = await loadDatabase(context, target, sourceDatabase, selection.select(''), reader.rest());
+  return [await pending.commit()];
 }
 
 async function restoreMulti(context: RestoreContext, request: RestoreRequest, reader: ChunkReader): Promise<DatabaseCounts[]> {
   const selection: RestoreSelection = parseRestoreSelection(request.only, true, context.session.label);
   const several = selection.databases === undefined || selection.databases.size > 1;
-  const counted: DatabaseCounts[] = [];
+  const loaded: { database: string; pending: PendingDatabase }[] = [];
   // Each database's parts feed one pg_restore through a queue, so parts flow without reassembly.
-  let current: { database: string; queue: AsyncQueue; result: Promise<DatabaseCounts> } | undefined;
+  let current: { database: string; queue: AsyncQueue; result: Promise<PendingDatabase> } | undefined;
   const closeCurrent = async (): Promise<void> => {
     if (!current) return;
     current.queue.end();
-    counted.push(await current.result);
+    loaded.push({ database: current.database, pending: await current.result });
     current = undefined;
   };
   try {
@@ -290,7 +347,7 @@ async function restoreMulti(context: RestoreContext, request: RestoreRequest, re
         await closeCurrent();
         const queue = new AsyncQueue();
         const target = targetDatabaseName(context.session.connection.database, database, several);
-        const result = restoreDatabase(context, target, database, selection.select(database), queue);
+        const result = loadDatabase(context, target, database, selection.select(database), queue);
         result.catch((error: Error) => queue.abortProducer(error));
         current = { database, queue, result };
       }
@@ -299,16 +356,28 @@ async function restoreMulti(context: RestoreContext, request: RestoreRequest, re
     });
     await closeCurrent();
     for await (const rest of reader.rest()) void rest; // the rest of the end-of-archive marker
+    if (selection.databases) {
+      const missing = [...selection.databases].filter((d) => !loaded.some((l) => l.database === d));
+      if (missing.length > 0) throw new Error(`${context.session.label}: the backup holds no database ${missing.join(', ')}`);
+    }
   } catch (error) {
     if (current) {
       current.queue.fail(error as Error);
-      await current.result.catch(() => undefined);
+      const pending = await current.result.catch(() => undefined);
+      if (pending) loaded.push({ database: current.database, pending });
     }
+    await abandonAll(loaded.map((l) => l.pending));
     throw error;
   }
-  if (selection.databases) {
-    const missing = [...selection.databases].filter((d) => !counted.some((c) => c.database === d));
-    if (missing.length > 0) throw new Error(`${context.session.label}: the backup holds no database ${missing.join(', ')}`);
+  // The whole stream has been read and verified: commit each database in turn.
+  const counted: DatabaseCounts[] = [];
+  for (const [i, { pending }] of loaded.entries()) {
+    try {
+      counted.push(await pending.commit());
+    } catch (error) {
+      await abandonAll(loaded.slice(i + 1).map((l) => l.pending));
+      throw error;
+    }
   }
   return counted;
 }

@@ -2,7 +2,10 @@
 // - Into a directory (or a *.rdb path): write dump.rdb there, for the guided procedure (stop the
 //   server, replace dump.rdb, start it). An existing file is kept as dump.rdb.before-restore-<time>.
 // - Into a redis:// URL: load the RDB in a scratch redis-server, then copy its keys into the target
-//   with DUMP/RESTORE … REPLACE, keeping TTLs, optionally only the keys matching --only.
+//   with DUMP/RESTORE … REPLACE, keeping TTLs, optionally only the keys matching --only. With `replace`
+//   the target's keys (those matching --only, when given) are removed first (clear-target.ts).
+// Either way the stream is written to a file first and nothing reaches the target before the whole
+// stream has been read and verified: a backup that fails its checksum leaves the target untouched.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { access, mkdir, open, rename, rm } from 'node:fs/promises';
@@ -11,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SourceStats } from '../../model/manifest.js';
 import type { RestoreRequest } from '../engine.js';
+import { clearTarget } from './clear-target.js';
 import { copyKeys } from './copy-keys.js';
 import { createDbMapper } from './db-map.js';
 import { digestSample, KeySampler } from './key-sample.js';
@@ -117,6 +121,7 @@ async function restoreToServer(request: RestoreRequest, input: Readable): Promis
         const mapDb = createDbMapper(target.db);
         const to = await RespClient.connect(target, { signal: request.signal });
         try {
+          if (request.replace) await clearTarget(to, { db: target.db, filter, only: request.only }, request.signal);
           const copied = await copyKeys(from, to, dbs, mapDb, filter, request.signal);
           const stats: SourceStats = { keys: copied.keys, expires: copied.expires, bytes };
           if (scan) {

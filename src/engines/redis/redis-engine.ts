@@ -58,7 +58,7 @@ async function restoreRedis(request: RestoreRequest, input: Readable): Promise<S
   const format = await sniffFormat(input);
   if (format === 'rdb') return restoreRdb(resolved, input);
   if (!isRedisUrl(target)) return restoreRespToFile(resolved, input);
-  return restoreLogical(input, restoreTargetEndpoint(target, request), request.only, request.signal);
+  return restoreLogical(input, restoreTargetEndpoint(target, request), { only: request.only, replace: request.replace, signal: request.signal });
 }
 
 async function createScratchTarget(_request: BackupRequest, scratchDir: string): Promise<ScratchTarget> {

@@ -215,6 +215,34 @@ const drop: Handler = (ctx) => {
   return encodeReply({ nIndexesWas: new Int32(coll.indexes.length), ns: coll.namespace, ok: 1 });
 };
 
+/** `db.coll` → [db, coll] (the database name holds no dot; the collection name may). */
+function splitNamespace(value: unknown, field: string): [string, string] {
+  if (typeof value !== 'string' || !value.includes('.')) throw new CommandError('InvalidNamespace', `Invalid ${field} namespace: ${String(value)}`);
+  const dot = value.indexOf('.');
+  return [value.slice(0, dot), value.slice(dot + 1)];
+}
+
+/** renameCollection on admin, with dropTarget; views cannot be renamed, and nothing is renamed into system.*. */
+const renameCollection: Handler = (ctx) => {
+  checkFields(ctx, ['to', 'dropTarget']);
+  if (ctx.db !== 'admin') throw new CommandError('Unauthorized', 'renameCollection may only be run against the admin database.');
+  const [db, name] = splitNamespace(ctx.cmd.renameCollection, 'source');
+  const [toDb, to] = splitNamespace(ctx.cmd.to, 'target');
+  const source = ctx.store.get(db, name);
+  if (!source) throw new CommandError('NamespaceNotFound', `Source collection ${db}.${name} does not exist`);
+  if (source.kind === 'view') throw new CommandError('CommandNotSupportedOnView', `cannot rename view: ${db}.${name}`);
+  if (to.startsWith('system.') || name.startsWith('system.')) throw new CommandError('InvalidNamespace', `Invalid system namespace: ${toDb}.${to}`);
+  const target = ctx.store.get(toDb, to);
+  if (target) {
+    if (ctx.cmd.dropTarget !== true) throw new CommandError('NamespaceExists', 'target namespace exists');
+    if (target.kind === 'view') throw unsupported('renameCollection with dropTarget over a view');
+    ctx.store.drop(toDb, to);
+  }
+  ctx.clock.tick();
+  ctx.store.rename(db, name, toDb, to);
+  return encodeReply({ ok: 1 });
+};
+
 const dropDatabase: Handler = (ctx) => {
   checkFields(ctx, []);
   if (ctx.cmd.dropDatabase !== 1) throw new CommandError('BadValue', 'dropDatabase takes 1');
@@ -223,4 +251,4 @@ const dropDatabase: Handler = (ctx) => {
   return encodeReply({ dropped: ctx.db, ok: 1 });
 };
 
-export const WRITE_COMMANDS: Record<string, Handler> = { insert, delete: deleteCommand, update, create, createIndexes, drop, dropDatabase };
+export const WRITE_COMMANDS: Record<string, Handler> = { insert, delete: deleteCommand, update, create, createIndexes, drop, dropDatabase, renameCollection };

@@ -20,7 +20,7 @@
 // - aggregate: $match, $group with $sum, $skip, $limit, $project, and $currentOp on admin;
 // - insert (ordered/unordered, 11000 duplicate key write errors, unique indexes), delete, update with
 //   top-level $set, create (options verbatim; views recorded in system.views), createIndexes (specs
-//   verbatim after `v: 2`; text indexes rewritten as mongod does), drop, dropDatabase, listDatabases,
+//   verbatim after `v: 2`; text indexes rewritten as mongod does), drop, dropDatabase, renameCollection, listDatabases,
 //   listCollections, listIndexes, hello/isMaster, ping, buildInfo, endSessions;
 // - SCRAM-SHA-256 authentication when `users` are given.
 // Anything else is refused loudly: an unknown command with CommandNotFound (59) "fake-mongod:

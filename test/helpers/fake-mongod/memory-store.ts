@@ -49,8 +49,9 @@ export class StoredCollection {
   private nextRecordId = 1;
 
   constructor(
-    readonly db: string,
-    readonly name: string,
+    /** Changed only by MemoryStore.rename (renameCollection keeps the collection, its uuid and its records). */
+    public db: string,
+    public name: string,
     readonly kind: CollectionKind,
     /** Creation options, raw, as listCollections reports them. */
     readonly options: Buffer,
@@ -158,6 +159,23 @@ export class MemoryStore {
 
   drop(db: string, name: string): boolean {
     return this.databases.get(db)?.delete(name) ?? false;
+  }
+
+  /** renameCollection: the same collection (records, indexes, options, uuid) under another namespace. */
+  rename(db: string, name: string, toDb: string, to: string): void {
+    checkNamespace(toDb, to);
+    const coll = this.get(db, name);
+    if (!coll) throw new CommandError('NamespaceNotFound', `Source collection ${db}.${name} does not exist`);
+    if (this.get(toDb, to)) throw new CommandError('NamespaceExists', 'target namespace exists');
+    this.databases.get(db)!.delete(name);
+    coll.db = toDb;
+    coll.name = to;
+    let colls = this.databases.get(toDb);
+    if (!colls) {
+      colls = new Map();
+      this.databases.set(toDb, colls);
+    }
+    colls.set(to, coll);
   }
 
   dropDatabase(db: string): void {

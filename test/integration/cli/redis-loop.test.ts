@@ -71,6 +71,8 @@ categories:
   it('restores over the live server after a pre-restore snapshot, and refuses without --yes', async () => {
     const client = await server.client();
     await client.set('user:1', 'corrupted');
+    await client.set('late:key', 'written after the backup');
+    const keysBefore = await client.dbsize();
     const refused = await runCli(['restore', 'sessions'], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('replaces its data');
@@ -78,6 +80,9 @@ categories:
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stderr).toContain('pre-restore snapshot:');
     expect(await client.get('user:1')).toBe('ada');
+    // Exactly the backed-up dataset: a key written after the backup does not survive (issue 8, item 3).
+    expect(await client.exists('late:key')).toBe(0);
+    expect(await client.dbsize()).toBe(keysBefore - 1);
     const result = JSON.parse(restored.stdout).restored[0];
     expect(result.pre_restore_snapshot).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     expect(restored.stdout + restored.stderr).not.toContain(PASSWORD);
