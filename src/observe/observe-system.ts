@@ -43,8 +43,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 async function observeTier(system: string, tier: string, storage: Storage | Error): Promise<ObservedTier> {
   if (storage instanceof Error) return { location: '(unavailable)', error: storage.message, entries: [], debris: [] };
   try {
-    const { entries, debris } = await scanTier(storage, tier, `${system}/`);
-    return { location: storage.location, entries, debris };
+    const { entries, debris, damaged } = await scanTier(storage, tier, `${system}/`);
+    return { location: storage.location, entries, debris, ...(damaged.length ? { damaged } : {}) };
   } catch (error) {
     return { location: storage.location, error: (error as Error).message, entries: [], debris: [] };
   }
