@@ -138,6 +138,10 @@ categories:
     if (SEEN_BY_SCAN[kind]) {
       expect(before.code).toBe(4);
       expect(damagedBefore).toEqual([expect.objectContaining({ id, tier, problem: expect.stringMatching(PROBLEM[kind]) })]);
+      // The scheduled verify job (nothing due) reports it too, and fails.
+      const scheduled = await cli(['run', category, '--job', 'verify', '--progress', 'silent']);
+      expect(scheduled.code).toBe(1);
+      expect(scheduled.stderr).toContain(`problem: backup ${id} of ${category}/site on tier ${tier} is damaged`);
     }
 
     // verify --now reads every copy: it fails, naming the backup, the tier and what is wrong.

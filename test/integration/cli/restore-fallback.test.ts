@@ -84,6 +84,10 @@ categories:
     expect(refused.stderr).toContain('offsite: damaged: artifact data.tar.zst is missing');
     expect(refused.stderr).toContain(`hint: pass --fallback-older to restore the next older backup (${ids[0]}`);
     expect(await exists(join(root, 'r2'))).toBe(false);
+    const ls = await runCli(['ls'], env);
+    expect(ls.code).toBe(4);
+    expect(ls.stdout).toMatch(new RegExp(`DAMAGED BACKUPS \\(1\\): .*\\n.*\\n.*${ids[1]}\\s+offsite\\s+artifact data\\.tar\\.zst is missing`));
+    expect(ls.stderr).toContain(`warning: backup ${ids[1]} of web/site on tier offsite is damaged: artifact data.tar.zst is missing`);
 
     const older = await runCli(['restore', 'web', '--to', join(root, 'r2'), '--fallback-older', '--json'], env);
     expect(older.code, older.stderr).toBe(0);
