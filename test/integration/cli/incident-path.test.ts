@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
+import { webFilesPolicy } from '../../helpers/web-files-policy.js';
 import { requireBinaries } from '../../helpers/services.js';
 
 const bins = requireBinaries(['zstd'], 'CLI incident path');
@@ -31,24 +32,7 @@ describe.skipIf(bins.skip)('the incident path: back up, corrupt, restore, restor
     await writeFile(join(root, 'data/docs/a.txt'), 'alpha\n');
     await writeFile(
       join(root, 'policy.yaml'),
-      `version: 1
-system: incident
-sources:
-  site: { type: files, paths: [./data] }
-tiers:
-  hot: { storage: { type: local, path: ./store/hot } }
-  offsite: { storage: { type: local, path: ./store/offsite }, offsite: true }
-categories:
-  web:
-    rpo: 1h
-    rto: 30m
-    data: [ { source: site } ]
-    schedule: { full: "0 * * * *" }
-    copies:
-      - { tier: hot, keep: { last: 5 } }
-      - { tier: offsite, keep: { last: 5 } }
-    verify: { checksum: every-backup, restore_test: never }
-`,
+      webFilesPolicy('incident'),
     );
     env = { STRATA_POLICIES: join(root, 'policy.yaml'), STRATA_STATE_DIR: join(root, 'state') };
   });

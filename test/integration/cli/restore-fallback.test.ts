@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
+import { webFilesPolicy } from '../../helpers/web-files-policy.js';
 import { requireBinaries } from '../../helpers/services.js';
 
 const bins = requireBinaries(['zstd'], 'CLI restore fallback');
@@ -28,22 +29,7 @@ describe.skipIf(bins.skip)('restore falls back to another copy, then (only when 
     await mkdir(join(root, 'data'), { recursive: true });
     await writeFile(
       join(root, 'policy.yaml'),
-      `version: 1
-system: fb
-sources:
-  site: { type: files, paths: [./data] }
-tiers:
-  hot: { storage: { type: local, path: ./store/hot } }
-  offsite: { storage: { type: local, path: ./store/offsite }, offsite: true }
-categories:
-  web:
-    rpo: 1h
-    rto: 30m
-    data: [ { source: site } ]
-    schedule: { full: "0 * * * *" }
-    copies: [ { tier: hot, keep: { last: 5 } }, { tier: offsite, keep: { last: 5 } } ]
-    verify: { checksum: every-backup, restore_test: never }
-`,
+      webFilesPolicy('fb'),
     );
     env = { STRATA_POLICIES: join(root, 'policy.yaml'), STRATA_STATE_DIR: join(root, 'state') };
     for (const content of ['one\n', 'two\n']) {

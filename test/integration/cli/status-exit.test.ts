@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
+import { webFilesPolicy } from '../../helpers/web-files-policy.js';
 import { requireBinaries } from '../../helpers/services.js';
 
 const bins = requireBinaries(['zstd'], 'CLI status exit codes');
@@ -24,21 +25,7 @@ describe.skipIf(bins.skip)('status exit codes and verification failures', () => 
     await writeFile(join(root, 'data/a.txt'), 'alpha\n');
     await writeFile(
       join(root, 'policy.yaml'),
-      `version: 1
-system: st
-sources:
-  site: { type: files, paths: [./data] }
-tiers:
-  hot: { storage: { type: local, path: ./store/hot } }
-categories:
-  web:
-    rpo: 1h
-    rto: 1s
-    data: [ { source: site } ]
-    schedule: { full: "0 * * * *" }
-    copies: [ { tier: hot, keep: { last: 5 } } ]
-    verify: { checksum: every-backup, restore_test: daily }
-`,
+      webFilesPolicy('st', { tiers: ['hot'], rto: '1s', restoreTest: 'daily' }),
     );
     env = { STRATA_POLICIES: join(root, 'policy.yaml'), STRATA_STATE_DIR: join(root, 'state') };
     const applied = await runCli(['apply', '--yes', '--progress', 'silent'], env);
