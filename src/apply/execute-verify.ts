@@ -8,6 +8,7 @@ import { verifyChecksum } from '../backup/verify-checksum.js';
 import { isRegularBackup, type CatalogEntry, type DamagedBackup } from '../model/catalog.js';
 import type { CopyCheck, VerificationRecord } from '../model/evidence.js';
 import { formatDuration } from '../model/duration.js';
+import { startedAtFromId } from '../model/layout.js';
 import type { ResolvedCategory } from '../model/policy-model.js';
 import { scanTier } from '../observe/scan-tier.js';
 import type { VerifyCheck } from '../plan/plan-model.js';
@@ -25,7 +26,7 @@ function isDamaged(item: CatalogEntry | DamagedBackup): item is DamagedBackup {
 }
 
 /** The newest backup per source: a good entry, or a damaged copy when that is newer (regular backups only). */
-function newestPerSource(entries: readonly CatalogEntry[], damaged: readonly DamagedBackup[]): (CatalogEntry | DamagedBackup)[] {
+export function newestPerSource(entries: readonly CatalogEntry[], damaged: readonly DamagedBackup[]): (CatalogEntry | DamagedBackup)[] {
   const newest = new Map<string, { at: string; item: CatalogEntry | DamagedBackup }>();
   const consider = (source: string, at: string, item: CatalogEntry | DamagedBackup) => {
     const current = newest.get(source);
@@ -34,7 +35,7 @@ function newestPerSource(entries: readonly CatalogEntry[], damaged: readonly Dam
   for (const entry of entries.filter(isRegularBackup)) consider(entry.manifest.source, entry.manifest.started_at, entry);
   for (const d of damaged) {
     if (d.manifest && !isRegularBackup({ manifest: d.manifest })) continue;
-    consider(d.source, d.manifest?.started_at ?? d.id, d);
+    consider(d.source, d.manifest?.started_at ?? startedAtFromId(d.id) ?? '', d);
   }
   return [...newest.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v.item);
 }

@@ -4,6 +4,7 @@
 // Pure: the restore command walks this list (older backups only with --fallback-older or a prompt).
 import { isRegularBackup, type CatalogEntry, type DamagedBackup } from '../model/catalog.js';
 import { parseDuration } from '../model/duration.js';
+import { startedAtFromId } from '../model/layout.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 /** --at accepts an ISO time, or a duration meaning "that long ago" (e.g. 2h). */
@@ -49,12 +50,6 @@ export interface CandidateQuery {
   unreadable?: ReadonlyMap<string, string>;
 }
 
-/** Start time of a damaged copy whose manifest cannot be read: the id embeds it (20260105T100000Z-…). */
-function timeFromId(id: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(id);
-  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` : '';
-}
-
 /** Backups to restore, best first, each with its copies. Regular backups only, unless an id is named. */
 export function restoreCandidates(entries: readonly CatalogEntry[], damaged: readonly DamagedBackup[], query: CandidateQuery): BackupChoice[] {
   const tierRank = new Map(query.tiers.map((t, i) => [t, i]));
@@ -68,7 +63,7 @@ export function restoreCandidates(entries: readonly CatalogEntry[], damaged: rea
   const known = new Set(damaged.map((d) => `${d.tier}\0${d.id}`));
   for (const d of damaged) {
     if (!mine(d, d.category, d.source)) continue;
-    choiceOf(d.id, d.manifest?.started_at ?? timeFromId(d.id), d.manifest?.kind ?? 'unknown').copies.push({ tier: d.tier, skip: `damaged: ${d.problem}` });
+    choiceOf(d.id, d.manifest?.started_at ?? startedAtFromId(d.id) ?? '', d.manifest?.kind ?? 'unknown').copies.push({ tier: d.tier, skip: `damaged: ${d.problem}` });
   }
   for (const e of entries) {
     if (!mine(e, e.manifest.category, e.manifest.source) || known.has(`${e.tier}\0${e.manifest.id}`)) continue;

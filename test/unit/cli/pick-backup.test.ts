@@ -66,3 +66,15 @@ describe('restoreCandidates', () => {
     expect(first!.copies.map((c) => [c.tier, c.skip ?? 'try'])).toEqual([['hot', 'the tier cannot be read: s3://b: connect ECONNREFUSED'], ['offsite', 'try']]);
   });
 });
+
+describe('a damaged copy whose manifest cannot be read', () => {
+  it('is dated by its id, so an old one is not taken for the newest backup', () => {
+    const old = entry('hot', '2026-11-20T10:00:00Z');
+    const unreadable = { ...damaged(old, 'manifest cannot be read: invalid manifest: not JSON', false) };
+    const choices = restoreCandidates([entry('hot', b2)], [unreadable], query);
+    expect(choices.map((c) => [c.id, c.started_at])).toEqual([
+      ['20261121T110000Z-abc123', '2026-11-21T11:00:00Z'],
+      ['20261120T100000Z-abc123', '2026-11-20T10:00:00.000Z'],
+    ]);
+  });
+});
