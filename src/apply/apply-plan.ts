@@ -57,7 +57,7 @@ async function runAction(action: Action, system: SystemContext, ctx: ApplyContex
       return `${manifest.id}: ${formatThroughput(manifest.raw_size, Date.now() - started)} raw, ${manifest.size} bytes stored`;
     }
     case 'copy':
-      await executeCopy(action, system);
+      await executeCopy(action, system, ctx);
       return undefined;
     case 'prune':
       await executePrune(action, system);

@@ -3,10 +3,11 @@ import { runBackup } from '../backup/run-backup.js';
 import { verifyChecksum } from '../backup/verify-checksum.js';
 import { cadenceIntervalMs } from '../model/cadence.js';
 import { copyPeriodMs, isCopyDue } from '../model/copy-cadence.js';
+import { isRegularBackup } from '../model/catalog.js';
 import type { ResolvedCategory } from '../model/policy-model.js';
 import { scanTier } from '../observe/scan-tier.js';
 import type { Manifest } from '../model/manifest.js';
-import type { VerificationRecord } from '../model/evidence.js';
+import type { CopyCheck, VerificationRecord } from '../model/evidence.js';
 import type { BackupAction } from '../plan/plan-model.js';
 import { recordVerification } from '../state/evidence-store.js';
 import { appendRunRecord } from '../state/run-log.js';
@@ -20,7 +21,9 @@ async function dueTiersOf(system: SystemContext, category: ResolvedCategory, sou
     if (period === undefined) continue;
     try {
       const { entries } = await scanTier(storageFor(system, copy.tier), copy.tier, `${system.policy.system}/${category.name}/${source}/`);
-      const times = entries.filter((e) => e.manifest.category === category.name && e.manifest.source === source).map((e) => new Date(e.manifest.started_at));
+      const times = entries
+        .filter((e) => isRegularBackup(e) && e.manifest.category === category.name && e.manifest.source === source)
+        .map((e) => new Date(e.manifest.started_at));
       const newest = times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : undefined;
       if (isCopyDue(period, newest, at)) due.push(copy.tier);
     } catch {
@@ -54,13 +57,15 @@ export async function executeBackup(
     });
     if (cadenceIntervalMs(category.verify.checksum) === 'every-backup') {
       const details: string[] = [];
+      const copies: CopyCheck[] = [];
       for (const tier of tiers) {
         const result = await verifyChecksum({ tier, dir, manifest }, storageFor(system, tier));
         details.push(...result.details.map((d) => `${tier}: ${d}`));
+        copies.push({ tier, backup_id: manifest.id, source: manifest.source, ok: result.ok, ...(result.ok ? {} : { problem: result.details.join('; ') }) });
       }
       const record: VerificationRecord = {
         kind: 'checksum', system: system.policy.system, category: category.name, at: ctx.now().toISOString(),
-        ok: details.length === 0, backup_ids: [manifest.id], details,
+        ok: details.length === 0, backup_ids: [manifest.id], details, copies,
       };
       await recordVerification(ctx.stateDir, record);
       if (!record.ok) throw new Error(`backup ${manifest.id} was written but its checksum verification failed: ${details.join('; ')}`);

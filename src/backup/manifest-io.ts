@@ -1,7 +1,7 @@
 // Manifests on storage: serialised deterministically, parsed defensively (storage is not trusted to hold
 // what Strata wrote: a manifest that does not parse is reported, never half-used).
 import { Readable } from 'node:stream';
-import { MANIFEST_FORMAT_VERSION, MANIFEST_NAME, type Manifest } from '../model/manifest.js';
+import { BACKUP_KINDS, MANIFEST_FORMAT_VERSION, MANIFEST_NAME, type Manifest } from '../model/manifest.js';
 import type { Storage } from '../storage/storage.js';
 
 /** Manifests are small; anything larger is not one of ours. */
@@ -52,7 +52,13 @@ export function parseManifest(text: string): Manifest {
     requireString(m, key);
   }
   for (const key of ['size', 'raw_size']) requireCount(m, key);
-  if (m.kind !== 'full' && m.kind !== 'incremental') fail('"kind" must be full or incremental');
+  if (!BACKUP_KINDS.includes(m.kind as Manifest['kind'])) fail('"kind" must be full, incremental or pre-restore');
+  if (m.taken_for !== undefined) {
+    const taken = m.taken_for as Record<string, unknown> | null;
+    if (!taken || typeof taken !== 'object' || typeof taken.restore_of !== 'string' || typeof taken.at !== 'string' || Number.isNaN(Date.parse(taken.at))) {
+      fail('"taken_for" must be { restore_of: backup id, at: ISO time }');
+    }
+  }
   for (const key of ['sha256', 'raw_sha256']) {
     if (!/^[0-9a-f]{64}$/.test(m[key] as string)) fail(`"${key}" must be 64 hex digits`);
   }

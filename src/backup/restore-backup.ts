@@ -1,7 +1,8 @@
 // Restore one backup. Pass 1 re-reads the stored artifact and checks its sha256 before anything is
-// written; pass 2 streams it through decrypt → decompress → raw sha256 → engine.restore. The raw stage
-// verifies: when the decoded stream does not match the raw size/sha256 recorded at backup time (or ends
-// short), the engine's input errors instead of ending, so the engine never commits it (see Engine.restore).
+// written (a copy that fails it is unusable: CopyUnusableError, so the caller can try another tier's copy);
+// pass 2 streams it through decrypt → decompress → raw sha256 → engine.restore. The raw stage verifies: when
+// the decoded stream does not match the raw size/sha256 recorded at backup time (or ends short), the engine's
+// input errors instead of ending, so the engine never commits it (see Engine.restore).
 import { access, constants } from 'node:fs/promises';
 import type { Source } from '../generated/policy.js';
 import { getEngine } from '../engines/registry.js';
@@ -34,7 +35,21 @@ export interface RestoreBackupRequest {
   onProgress?: ProgressCallback;
   /** Verify the checksums and decode the whole stream (proving it can be decrypted), but write nothing. */
   dryRun?: boolean;
+  /** Runs once the copy passed its checksum, just before anything is written (e.g. the pre-restore snapshot). */
+  beforeWrite?: () => Promise<void>;
   signal?: AbortSignal;
+}
+
+/** The copy in this tier is missing, short, unreadable or does not match its manifest; nothing was written. */
+export class CopyUnusableError extends Error {
+  constructor(
+    message: string,
+    readonly tier: string,
+    readonly details: string[],
+  ) {
+    super(message);
+    this.name = 'CopyUnusableError';
+  }
 }
 
 export interface RestoreBackupResult {
@@ -78,8 +93,13 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
 
   const check = await verifyChecksum(entry, storage, request.signal);
   if (!check.ok) {
-    throw new Error(`backup ${manifest.id} on tier ${entry.tier} failed its checksum verification; nothing was restored: ${check.details.join('; ')}`);
+    throw new CopyUnusableError(
+      `backup ${manifest.id} on tier ${entry.tier} failed its checksum verification; nothing was restored: ${check.details.join('; ')}`,
+      entry.tier,
+      check.details,
+    );
   }
+  if (!request.dryRun) await request.beforeWrite?.();
 
   const progress = createProgressReporter(request.dryRun ? 'verify' : 'restore', request.onProgress);
   // Errors at the end instead of ending when the stream differs from the manifest: engines commit only

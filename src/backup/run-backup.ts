@@ -1,12 +1,13 @@
 // One backup of one data ref: engine → raw hash → compress → encrypt → stored hash → first tier, in a
 // single streaming pass; then the manifest (the commit marker) last; then a verified copy to each
 // further tier. A failure before the manifest removes what was written (best effort); a kill leaves
-// only manifest-less objects, which scanTier reports as debris.
+// only manifest-less objects, which scanTier reports as debris. A pre-restore snapshot is the same backup
+// with its own kind, recorded with the restore it was taken for, and stays on the first tier only.
 import { createHash } from 'node:crypto';
 import { getEngine } from '../engines/registry.js';
 import type { CatalogEntry } from '../model/catalog.js';
 import { artifactName, backupDir, formatBackupId } from '../model/layout.js';
-import { MANIFEST_FORMAT_VERSION, type Manifest } from '../model/manifest.js';
+import { MANIFEST_FORMAT_VERSION, type Manifest, type TakenFor } from '../model/manifest.js';
 import type { ResolvedCategory, ResolvedDataRef, ResolvedPolicy } from '../model/policy-model.js';
 import { STRATA_VERSION } from '../model/version.js';
 import { chainStreams, encodeStream } from '../pipeline/codecs.js';
@@ -32,6 +33,8 @@ export interface BackupRunRequest {
    * their catalogue). Tiers without `every` always get a copy.
    */
   dueTiers?: readonly string[];
+  /** A pre-restore snapshot: the live data just before the restore in `takenFor`; never copied to further tiers. */
+  preRestore?: { restoreOf: string };
 }
 
 export interface BackupRunResult {
@@ -72,7 +75,7 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
   const label = `${policy.system}/${category.name}/${data.source}`;
   const [first, ...copies] = category.copies;
   if (!first) throw new Error(`backup of ${label}: the category keeps no copies`);
-  const further = copies.filter((copy) => copy.every === undefined || request.dueTiers?.includes(copy.tier));
+  const further = request.preRestore ? [] : copies.filter((copy) => copy.every === undefined || request.dueTiers?.includes(copy.tier));
   const storage = storageOf(request.storages, first.tier);
   for (const copy of further) storageOf(request.storages, copy.tier);
   const source = policy.sources[data.source];
@@ -114,7 +117,8 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
       category: category.name,
       source: data.source,
       source_type: source.type,
-      kind: 'full',
+      kind: request.preRestore ? 'pre-restore' : 'full',
+      ...(request.preRestore ? { taken_for: { restore_of: request.preRestore.restoreOf, at: started.toISOString() } satisfies TakenFor } : {}),
       started_at: started.toISOString(),
       finished_at: now().toISOString(),
       artifact,

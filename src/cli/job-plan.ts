@@ -2,11 +2,19 @@
 // due times say, plus what the fresh plan wants for that category and job.
 import type { ResolvedCategory, ResolvedPolicy } from '../model/policy-model.js';
 import { summarisePlan } from '../plan/create-plan.js';
+import { planVerifyNow } from '../plan/plan-verify.js';
 import type { Action, Plan } from '../plan/plan-model.js';
 
 export type Job = 'backup' | 'prune' | 'verify';
 
-export function planJob(fresh: Plan, policy: ResolvedPolicy, category: ResolvedCategory, job: Job): Plan {
+export interface JobOptions {
+  /** verify: run every check now, whatever is due (`--now`). */
+  now?: boolean;
+  identityAvailable?: boolean;
+}
+
+export function planJob(fresh: Plan, policy: ResolvedPolicy, category: ResolvedCategory, job: Job, options: JobOptions = {}): Plan {
+  const extraProblems: Plan['problems'] = [];
   const mine = fresh.actions.filter((a) => a.system === policy.system && 'category' in a && a.category === category.name);
   let actions: Action[];
   if (job === 'backup') {
@@ -21,10 +29,15 @@ export function planJob(fresh: Plan, policy: ResolvedPolicy, category: ResolvedC
       ...fresh.actions.filter((a) => a.system === policy.system && a.type === 'cleanup' && a.dir.startsWith(prefix)),
       ...mine.filter((a) => a.type === 'prune'),
     ];
+  } else if (options.now) {
+    const now = planVerifyNow(policy, category, options.identityAvailable ?? false);
+    actions = [...mine.filter((a) => a.type === 'scratch'), ...now.actions];
+    extraProblems.push(...now.problems);
   } else {
     // One verify timer serves several cadences (checksum daily, restore_test weekly …), so only due checks run.
     // Scratch left by an interrupted restore test of this category goes first, before new scratch is made.
     actions = mine.filter((a) => a.type === 'scratch' || a.type === 'verify');
   }
-  return { ...fresh, actions, summary: summarisePlan(actions), problems: fresh.problems.filter((p) => p.system === policy.system && (!p.category || p.category === category.name)) };
+  const problems = [...fresh.problems.filter((p) => p.system === policy.system && (!p.category || p.category === category.name)), ...extraProblems];
+  return { ...fresh, actions, summary: summarisePlan(actions), problems };
 }

@@ -416,6 +416,10 @@ export interface Defaults {
   compression?: Compression;
   compression_level?: CompressionLevel;
   encryption?: Encryption;
+  /**
+   * How long a pre-restore snapshot (the live data that `strata restore` backs up before writing over it) is kept. The snapshot of the newest restore is kept whatever its age: it is the only way back from that restore. Snapshots are never copied to other tiers and never count as backups. Default 7d.
+   */
+  pre_restore_keep?: string;
 }
 /**
  * age encryption. Public recipients live in git; identities stay with responders.
@@ -459,6 +463,10 @@ export interface Category {
   compression?: Compression;
   compression_level?: CompressionLevel;
   encryption?: Encryption;
+  /**
+   * How long a pre-restore snapshot (the live data that `strata restore` backs up before writing over it) is kept. The snapshot of the newest restore is kept whatever its age: it is the only way back from that restore. Snapshots are never copied to other tiers and never count as backups. Default 7d.
+   */
+  pre_restore_keep?: string;
 }
 /**
  * One source that belongs to a category.

@@ -12,6 +12,22 @@ export interface ManifestCodecs {
   encryption: 'age' | 'none';
 }
 
+/**
+ * full / incremental: a scheduled backup. pre-restore: the live data captured just before a restore wrote
+ * over it, kept only as a way back: a default restore never picks it, it never counts for the RPO, it is
+ * never copied to other tiers, and it is pruned after its own window (`pre_restore_keep`).
+ */
+export type BackupKind = 'full' | 'incremental' | 'pre-restore';
+export const BACKUP_KINDS: readonly BackupKind[] = ['full', 'incremental', 'pre-restore'];
+
+/** The restore a pre-restore snapshot was taken for. */
+export interface TakenFor {
+  /** Id of the backup that restore wrote over the live data. */
+  restore_of: string;
+  /** ISO time the snapshot was taken, just before that restore. */
+  at: string;
+}
+
 export interface Manifest {
   format_version: typeof MANIFEST_FORMAT_VERSION;
   id: string;
@@ -19,7 +35,9 @@ export interface Manifest {
   category: string;
   source: string;
   source_type: string;
-  kind: 'full' | 'incremental';
+  kind: BackupKind;
+  /** Present on pre-restore snapshots only. */
+  taken_for?: TakenFor;
   started_at: string;
   finished_at: string;
   /** File name of the artifact in the same directory. */

@@ -1,6 +1,10 @@
 // The resolved policy: what the planner, renderers and appliers work from. Built by src/policy from the
 // raw YAML (types in src/generated/policy.ts). Secrets stay as unresolved `${env:…}` strings here.
 import type { Keep, Lifecycle, Source, Storage } from '../generated/policy.js';
+import { parseDuration } from './duration.js';
+
+/** How long a pre-restore snapshot is kept when the policy does not say (`pre_restore_keep`). */
+export const DEFAULT_PRE_RESTORE_KEEP = '7d';
 
 export type Cadence = string; // every-backup | hourly | daily | weekly | monthly | quarterly | yearly | never | duration
 
@@ -60,6 +64,12 @@ export interface ResolvedCategory {
   compressionLevel: number;
   /** age recipients; empty means the artifacts are not encrypted. */
   recipients: string[];
+  /** How long pre-restore snapshots are kept (a duration); absent: DEFAULT_PRE_RESTORE_KEEP. */
+  preRestoreKeep?: string;
+}
+
+export function preRestoreKeepMs(category: Pick<ResolvedCategory, 'preRestoreKeep'>): number {
+  return parseDuration(category.preRestoreKeep ?? DEFAULT_PRE_RESTORE_KEEP);
 }
 
 export interface ResolvedPolicy {

@@ -46,7 +46,7 @@ async function observeTier(system: string, tier: string, storage: Storage | Erro
   }
   // A local tier whose directory cannot be written lists fine (or as empty) and fails at the first backup.
   const access = storage instanceof LocalStorage ? await checkLocalTier(storage.location) : {};
-  return { location: storage.location, ...access, entries: scan.entries, debris: scan.debris };
+  return { location: storage.location, ...access, entries: scan.entries, debris: scan.debris, ...(scan.damaged.length ? { damaged: scan.damaged } : {}) };
 }
 
 async function observeBucket(storage: Storage | Error): Promise<ObservedBucketState | undefined> {

@@ -1,16 +1,26 @@
 // Rebuild a tier's catalogue from storage alone: every backup directory with a valid manifest and a
-// matching artifact is an entry; everything else under the layout is debris, with the reason.
+// matching artifact is an entry. A directory with a manifest whose artifact is missing or of the wrong size,
+// or whose manifest cannot be read, is a damaged backup: the manifest says it was committed, so it is
+// reported and never cleaned up. Everything else under the layout (no manifest) is debris, with the reason.
 // Only directories shaped like the layout (<system>/<category>/<source>/<YYYY>/<MM>/<id>) are judged:
 // other objects in the tier are not Strata's and are left alone. On S3, incomplete multipart uploads are debris
 // too, and entries under object lock carry `locked_until` so prune can wait for the lock to end.
 import { artifactKey, manifestKey, parseManifest, readText } from '../backup/manifest-io.js';
-import type { CatalogEntry, Debris } from '../model/catalog.js';
+import type { CatalogEntry, DamagedBackup, Debris } from '../model/catalog.js';
+import type { Manifest } from '../model/manifest.js';
 import { isTempName } from '../storage/local/local-storage.js';
 import type { IncompleteUpload, ObjectInfo, Storage } from '../storage/storage.js';
 
 export interface TierScan {
   entries: CatalogEntry[];
   debris: Debris[];
+  damaged: DamagedBackup[];
+}
+
+interface Verdict {
+  entry?: CatalogEntry;
+  damaged?: DamagedBackup;
+  debris?: Debris;
 }
 
 function isBackupDir(dir: string): boolean {
@@ -32,36 +42,45 @@ function debrisOf(tier: string, dir: string, objects: ObjectInfo[], reason: stri
   };
 }
 
-async function judgeDirectory(storage: Storage, tier: string, dir: string, objects: ObjectInfo[]): Promise<{ entry?: CatalogEntry; debris?: Debris }> {
+function damagedOf(tier: string, dir: string, objects: ObjectInfo[], problem: string, manifest?: Manifest): DamagedBackup {
+  const [system = '', category = '', source = ''] = dir.split('/');
+  return {
+    tier, dir, id: baseName(dir), system, category, source, ...(manifest ? { manifest } : {}), problem, found_by: 'scan',
+    keys: objects.map((o) => o.key).sort(), bytes: objects.reduce((sum, o) => sum + o.size, 0),
+  };
+}
+
+/** The manifest's verdict on the artifact beside it; undefined when the listing matches the manifest. */
+function artifactProblem(manifest: Manifest, artifact: ObjectInfo | undefined): string | undefined {
+  if (!artifact) return `artifact ${manifest.artifact} is missing`;
+  if (artifact.size !== manifest.size) return `artifact ${manifest.artifact} is ${artifact.size} bytes, the manifest says ${manifest.size}`;
+  return undefined;
+}
+
+async function judgeDirectory(storage: Storage, tier: string, dir: string, objects: ObjectInfo[]): Promise<Verdict> {
   const manifestObject = objects.find((o) => o.key === manifestKey(dir));
   if (!manifestObject) {
     const onlyTemp = objects.every((o) => isTempName(baseName(o.key)));
     return { debris: debrisOf(tier, dir, objects, onlyTemp ? 'no manifest: interrupted backup (temp files only)' : 'no manifest: interrupted or failed backup') };
   }
-  let manifest;
+  const committed = objects.filter((o) => !isTempName(baseName(o.key)));
+  const leftovers = objects.filter((o) => isTempName(baseName(o.key)));
+  const verdict: Verdict = leftovers.length > 0 ? { debris: debrisOf(tier, dir, leftovers, 'left-over temp files beside a committed backup') } : {};
+  let manifest: Manifest;
   try {
-    // A read error propagates (the tier is unreadable); only content that is not a manifest becomes debris.
-    const text = await readText(await storage.get(manifestObject.key));
-    manifest = parseManifest(text);
+    // A read error propagates (the tier is unreadable); content that is not a manifest makes a damaged backup:
+    // the artifact may be intact, and a manifest from a newer strata must never be deleted as debris.
+    manifest = parseManifest(await readText(await storage.get(manifestObject.key)));
   } catch (error) {
     if (!(error as Error).message.startsWith('invalid manifest')) throw error;
-    return { debris: debrisOf(tier, dir, objects, (error as Error).message) };
+    return { ...verdict, damaged: damagedOf(tier, dir, committed, `manifest cannot be read: ${(error as Error).message}`) };
   }
   if (manifest.id !== baseName(dir)) {
-    return { debris: debrisOf(tier, dir, objects, `invalid manifest: id ${manifest.id} does not match its directory`) };
+    return { ...verdict, damaged: damagedOf(tier, dir, committed, `invalid manifest: id ${manifest.id} does not match its directory`) };
   }
-  const artifact = objects.find((o) => o.key === artifactKey(dir, manifest));
-  if (!artifact) {
-    return { debris: debrisOf(tier, dir, objects, `manifest without its artifact ${manifest.artifact}`) };
-  }
-  if (artifact.size !== manifest.size) {
-    return { debris: debrisOf(tier, dir, objects, `artifact ${manifest.artifact} is ${artifact.size} bytes, the manifest says ${manifest.size}`) };
-  }
-  const leftovers = objects.filter((o) => o !== artifact && o !== manifestObject && isTempName(baseName(o.key)));
-  return {
-    entry: { tier, dir, manifest },
-    debris: leftovers.length > 0 ? debrisOf(tier, dir, leftovers, 'left-over temp files beside a committed backup') : undefined,
-  };
+  const problem = artifactProblem(manifest, objects.find((o) => o.key === artifactKey(dir, manifest)));
+  if (problem) return { ...verdict, damaged: damagedOf(tier, dir, committed, problem, manifest) };
+  return { ...verdict, entry: { tier, dir, manifest } };
 }
 
 function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
@@ -103,9 +122,10 @@ export async function scanTier(storage: Storage, tier: string, prefix: string): 
   }
   const entries: CatalogEntry[] = [];
   const debris: Debris[] = [];
+  const damaged: DamagedBackup[] = [];
   const dirs = [...new Set([...groups.keys(), ...uploads.keys()])].sort();
   // Manifests are read a few at a time: on S3 each read is a round trip.
-  const verdicts: Awaited<ReturnType<typeof judgeDirectory>>[] = [];
+  const verdicts: Verdict[] = [];
   await forEachLimited([...dirs.keys()], 8, async (i) => {
     const dir = dirs[i]!;
     const objects = groups.get(dir) ?? [];
@@ -122,6 +142,7 @@ export async function scanTier(storage: Storage, tier: string, prefix: string): 
       verdict.debris.uploads = pending.map((u) => ({ key: u.key, uploadId: u.uploadId, ...(u.initiated ? { initiated: u.initiated } : {}) }));
     }
     if (verdict.entry) entries.push(verdict.entry);
+    if (verdict.damaged) damaged.push(verdict.damaged);
     if (verdict.debris) debris.push(verdict.debris);
   }
   // Object lock (S3): the manifest is written last, so its retention ends last. A few HEADs at a time.
@@ -134,7 +155,7 @@ export async function scanTier(storage: Storage, tier: string, prefix: string): 
     if (until) d.locked_until = until;
   });
   entries.sort((a, b) => a.manifest.started_at.localeCompare(b.manifest.started_at) || a.manifest.id.localeCompare(b.manifest.id));
-  return { entries, debris };
+  return { entries, debris, damaged };
 }
 
 export async function removeDebris(storage: Storage, debris: Debris): Promise<void> {

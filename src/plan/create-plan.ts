@@ -4,6 +4,7 @@ import type { ResolvedPolicy } from '../model/policy-model.js';
 import type { DesiredFiles, Observed, ObservedSystem } from './observed-model.js';
 import { planBuckets } from './plan-buckets.js';
 import { entriesFor, newestEntry, planBackup } from './plan-backups.js';
+import { planDamaged } from './plan-damaged.js';
 import { planFiles } from './plan-files.js';
 import { planHealth, unreachableSourceProblems } from './plan-health.js';
 import { planRetention } from './plan-retention.js';
@@ -58,6 +59,7 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
       reason: `left by a restore test interrupted at ${leftover.created_at}`,
     });
   }
+  problems.push(...planDamaged(policy, observed));
   const settings = planSourceSettings(policy, observed);
   actions.push(...settings.actions);
   problems.push(...settings.problems);

@@ -1,5 +1,5 @@
 // The observed state the planner compares policies with. Built by src/observe (I/O), consumed purely.
-import type { CatalogEntry, Debris } from '../model/catalog.js';
+import type { CatalogEntry, DamagedBackup, Debris } from '../model/catalog.js';
 import type { CategoryEvidence } from '../model/evidence.js';
 
 export interface ObservedTier {
@@ -12,6 +12,8 @@ export interface ObservedTier {
   detail?: string;
   entries: CatalogEntry[];
   debris: Debris[];
+  /** Backups whose manifest exists but whose artifact is missing or short, or whose manifest is unreadable. */
+  damaged?: DamagedBackup[];
 }
 
 export interface ObservedFiles {

@@ -1,20 +1,17 @@
 // Which backups are due: counted from the last *successful* backup (a manifest exists only for those),
-// so a failed run never pushes the next due time forward (autorestic #343).
+// so a failed run never pushes the next due time forward (autorestic #343). Pre-restore snapshots and
+// damaged copies are not backups that count: a snapshot of corrupted data must never satisfy a due backup.
 import { lastFireAtOrBefore } from '../model/cron.js';
 import { formatDuration } from '../model/duration.js';
-import type { CatalogEntry } from '../model/catalog.js';
+import { isRegularBackup, type CatalogEntry } from '../model/catalog.js';
 import type { ResolvedCategory, ResolvedPolicy } from '../model/policy-model.js';
+import { trustedIn } from './catalog-view.js';
 import type { ObservedSystem } from './observed-model.js';
 import type { BackupAction } from './plan-model.js';
 
+/** The good regular backups of a source in every tier (no pre-restore snapshots, no damaged copies). */
 export function entriesFor(observed: ObservedSystem, category: string, source: string): CatalogEntry[] {
-  const out: CatalogEntry[] = [];
-  for (const tier of Object.values(observed.tiers)) {
-    for (const entry of tier.entries) {
-      if (entry.manifest.category === category && entry.manifest.source === source) out.push(entry);
-    }
-  }
-  return out;
+  return Object.keys(observed.tiers).flatMap((tier) => trustedIn(observed, tier, category, source).filter(isRegularBackup));
 }
 
 export function newestEntry(entries: readonly CatalogEntry[]): CatalogEntry | undefined {

@@ -112,6 +112,8 @@ export interface Problem {
   category?: string;
   source?: string;
   tier?: string;
+  /** damaged-backup: a copy that cannot be trusted; reported loudly, but blocks no action. */
+  kind?: 'damaged-backup';
   message: string;
   hint?: string;
 }

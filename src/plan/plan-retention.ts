@@ -1,11 +1,15 @@
 // Prunes and missing copies per tier. Each tier's keep rule selects from every backup of the source
 // (in any tier, plus the one this plan is about to take), grouped by category + source + tier:
-// kept-but-absent means copy, present-but-dropped means prune.
+// kept-but-absent means copy, present-but-dropped means prune. Only good regular backups take part: a damaged
+// copy is not present (so a kept backup is copied over it from a good tier), and pre-restore snapshots have
+// their own rule (select-pre-restore) and are never copied.
+import { selectPreRestore } from '../retention/select-pre-restore.js';
 import { selectRetention } from '../retention/select-retention.js';
-import type { CatalogEntry } from '../model/catalog.js';
+import { isPreRestoreSnapshot, isRegularBackup, type CatalogEntry } from '../model/catalog.js';
 import type { CategoryEvidence } from '../model/evidence.js';
 import { copyPeriodMs, isCopyDue } from '../model/copy-cadence.js';
-import type { ResolvedCategory, ResolvedCopy, ResolvedPolicy } from '../model/policy-model.js';
+import { preRestoreKeepMs, type ResolvedCategory, type ResolvedCopy, type ResolvedPolicy } from '../model/policy-model.js';
+import { damagedIn, trustedIn } from './catalog-view.js';
 import type { ObservedSystem } from './observed-model.js';
 import type { CopyAction, PruneAction, RetentionReport } from './plan-model.js';
 
@@ -49,6 +53,64 @@ function candidatesFor(copy: ResolvedCopy, candidates: readonly Candidate[], pre
   return due ? [...held, newest] : held;
 }
 
+/** Pre-restore snapshots: kept for the category's window, and the newest restore's always; never copied. */
+function planSnapshotRetention(
+  policy: ResolvedPolicy,
+  category: ResolvedCategory,
+  source: string,
+  observed: ObservedSystem,
+  byTier: ReadonlyMap<string, CatalogEntry[]>,
+  now: Date,
+  result: RetentionPlan,
+): Map<string, RetentionReport['kept']> {
+  const keptByTier = new Map<string, RetentionReport['kept']>();
+  const union = new Map<string, CatalogEntry>();
+  for (const entries of byTier.values()) for (const e of entries) if (!union.has(e.manifest.id)) union.set(e.manifest.id, e);
+  if (union.size === 0) return keptByTier;
+  const decisions = selectPreRestore(
+    [...union.values()].map((e) => ({
+      id: e.manifest.id,
+      time: new Date(e.manifest.taken_for?.at ?? e.manifest.started_at),
+      ...(e.manifest.taken_for ? { restoreOf: e.manifest.taken_for.restore_of } : {}),
+    })),
+    preRestoreKeepMs(category),
+    now,
+  );
+  for (const [tier, entries] of byTier) {
+    if (entries.length === 0 || observed.tiers[tier]?.error) continue;
+    const present = new Set(entries.map((e) => e.manifest.id));
+    const kept: RetentionReport['kept'] = [];
+    keptByTier.set(tier, kept);
+    for (const decision of decisions.filter((d) => present.has(d.id))) {
+      const started = union.get(decision.id)!.manifest.started_at;
+      const until = lockedUntil(entries, decision.id, now);
+      if (decision.keep || until) {
+        const reasons = decision.keep ? decision.reasons : [`object lock until ${until} (${decision.reasons.join('; ')})`];
+        kept.push({ backup_id: decision.id, started_at: started, reasons });
+      } else {
+        result.prunes.push({
+          type: 'prune', op: 'delete', system: policy.system, category: category.name, source,
+          tier, backup_id: decision.id, started_at: started, reason: decision.reasons.join('; '),
+        });
+      }
+    }
+  }
+  return keptByTier;
+}
+
+/** Adds the kept snapshots to each tier's report (made when the tier has no regular backup to report). */
+function addSnapshotReports(policy: ResolvedPolicy, category: ResolvedCategory, source: string, kept: Map<string, RetentionReport['kept']>, result: RetentionPlan): void {
+  for (const [tier, snapshots] of kept) {
+    if (snapshots.length === 0) continue;
+    let report = result.reports.find((r) => r.tier === tier);
+    if (!report) {
+      report = { system: policy.system, category: category.name, source, tier, kept: [] };
+      result.reports.push(report);
+    }
+    report.kept.push(...snapshots);
+  }
+}
+
 export function planRetention(
   policy: ResolvedPolicy,
   category: ResolvedCategory,
@@ -60,16 +122,22 @@ export function planRetention(
   const result: RetentionPlan = { prunes: [], copies: [], reports: [] };
   const byTier = new Map<string, CatalogEntry[]>();
   const union = new Map<string, CatalogEntry>();
+  const snapshots = new Map<string, CatalogEntry[]>();
   for (const copy of category.copies) {
-    const entries = (observed.tiers[copy.tier]?.entries ?? []).filter(
-      (e) => e.manifest.category === category.name && e.manifest.source === source,
-    );
+    const trusted = trustedIn(observed, copy.tier, category.name, source);
+    const entries = trusted.filter(isRegularBackup);
     byTier.set(copy.tier, entries);
+    snapshots.set(copy.tier, trusted.filter(isPreRestoreSnapshot));
     for (const entry of entries) if (!union.has(entry.manifest.id)) union.set(entry.manifest.id, entry);
   }
+  const keptSnapshots = planSnapshotRetention(policy, category, source, observed, snapshots, now, result);
+  const damagedHere = new Set(damagedIn(observed, category.name).filter((d) => d.source === source).map((d) => `${d.tier}\0${d.id}`));
   const candidates = [...union.values()].map((e) => ({ id: e.manifest.id, time: new Date(e.manifest.started_at) }));
   if (pendingAt) candidates.push({ id: PENDING_ID, time: pendingAt });
-  if (candidates.length === 0) return result;
+  if (candidates.length === 0) {
+    addSnapshotReports(policy, category, source, keptSnapshots, result);
+    return result;
+  }
 
   const verifiedId = newestVerified([...union.values()], observed.evidence[category.name]);
   const protect = verifiedId ? [{ id: verifiedId, reason: 'protected: newest verified backup' }] : [];
@@ -94,7 +162,9 @@ export function planRetention(
           result.copies.push({
             type: 'copy', op: 'create', system: policy.system, category: category.name, source,
             backup_id: decision.id, from_tier: entry.tier, to_tier: copy.tier,
-            reason: `missing in tier ${copy.tier}, which keeps it (${reason})`,
+            reason: damagedHere.has(`${copy.tier}\0${decision.id}`)
+              ? `the copy in tier ${copy.tier} is damaged; replace it from tier ${entry.tier} (${reason})`
+              : `missing in tier ${copy.tier}, which keeps it (${reason})`,
           });
           report.kept.push({ backup_id: decision.id, started_at: decision.time.toISOString(), reasons: decision.reasons, pending: true });
         }
@@ -111,5 +181,6 @@ export function planRetention(
     }
     result.reports.push(report);
   }
+  addSnapshotReports(policy, category, source, keptSnapshots, result);
   return result;
 }

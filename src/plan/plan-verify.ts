@@ -66,3 +66,31 @@ export function planVerify(input: VerifyInput): { actions: VerifyAction[]; probl
   }
   return { actions, problems };
 }
+
+/**
+ * `run CATEGORY --job verify --now`: every check the category configures, whatever is due, and always the
+ * checksum of every copy (a responder who suspects damage asks for exactly that).
+ */
+export function planVerifyNow(policy: ResolvedPolicy, category: ResolvedCategory, identityAvailable: boolean): { actions: VerifyAction[]; problems: Problem[] } {
+  const actions: VerifyAction[] = [];
+  const problems: Problem[] = [];
+  const checks: [VerifyCheck, string][] = [
+    ['checksum', 'every-backup'],
+    ['restore_test', category.verify.restoreTest],
+    ['drill', category.verify.drill],
+  ];
+  for (const [check, cadence] of checks) {
+    if (cadenceIntervalMs(cadence) === 'never') continue;
+    const reason = check === 'checksum' ? '--now: read every copy of every backup' : `--now (${check}: ${cadence})`;
+    if (check !== 'checksum' && category.recipients.length > 0 && !identityAvailable) {
+      problems.push({
+        system: policy.system, category: category.name,
+        message: `${check} was asked for (--now) but no age identity is available to decrypt the backups`,
+        hint: 'pass --identity FILE or set STRATA_AGE_IDENTITY_FILE on the host that runs verifications',
+      });
+      continue;
+    }
+    actions.push({ type: 'verify', op: 'run', system: policy.system, category: category.name, check, reason });
+  }
+  return { actions, problems };
+}

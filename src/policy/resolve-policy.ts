@@ -112,5 +112,7 @@ function resolveCategory(name: string, c: Category, raw: StrataPolicy, sources: 
   };
   if (c.description !== undefined) out.description = c.description;
   if (c.schedule.incremental !== undefined) out.schedule.incremental = c.schedule.incremental.trim();
+  const preRestoreKeep = c.pre_restore_keep ?? raw.defaults?.pre_restore_keep;
+  if (preRestoreKeep !== undefined) out.preRestoreKeep = preRestoreKeep;
   return out;
 }

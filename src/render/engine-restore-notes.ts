@@ -23,7 +23,7 @@ export function buildEngineNotes(category: string, policyPath: string, sources: 
         name, type: 'postgres',
         lines: [
           'A `pg_dump -Fc` archive. Restores run `pg_restore` in one transaction: a failed restore changes nothing.',
-          'Over the live database, strata first takes a pre-restore snapshot (a normal backup you can roll back to) unless `--no-snapshot`.',
+          'Over the live database, strata first takes a pre-restore snapshot unless `--no-snapshot`: not a backup (a default restore never picks it), but the way back, with the `--backup ID` it prints.',
           'The dump holds no roles: onto a fresh server, strata refuses (before writing) when roles the objects are owned by or granted to are missing. ' +
             'Create them first (`pg_dumpall --roles-only --no-role-passwords` on the source, psql on the target), or restore with `--no-owner`: ' +
             'the connecting user owns everything and no GRANTs are restored.',

@@ -11,7 +11,8 @@ import { addCommonOptions, addIdentityOption, resolveIdentity, type CommonOption
 import { CliError, EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { findCategory, loadContext, usableStorages, type CliContext } from '../load-context.js';
-import { parseAt, pickBackup } from '../pick-backup.js';
+import { parseAt, restoreCandidates, type BackupChoice } from '../pick-backup.js';
+import { walkCopies } from '../restore-copies.js';
 import { resolveRestoreTarget, type RestoreTarget } from '../restore-target.js';
 
 interface RestoreOptions extends CommonOptions {
@@ -29,6 +30,7 @@ interface RestoreOptions extends CommonOptions {
   /** false with --no-owner (commander's negatable option). */
   owner?: boolean;
   json?: boolean;
+  fallbackOlder?: boolean;
 }
 
 async function isNonEmptyDir(path: string): Promise<boolean> {
@@ -54,13 +56,16 @@ async function refuseUnsafeTarget(target: RestoreTarget, options: RestoreOptions
 }
 
 /** Seed 003's rule: before overwriting live data, back it up, so a bad restore can be rolled back. */
-async function takeSnapshot(ctx: CliContext, policy: ResolvedPolicy, category: ResolvedCategory, source: string, catalogStorages: ReturnType<typeof usableStorages>, io: Io): Promise<string> {
+async function takeSnapshot(
+  ctx: CliContext, policy: ResolvedPolicy, category: ResolvedCategory, source: string, restoreOf: string,
+  catalogStorages: ReturnType<typeof usableStorages>, io: Io,
+): Promise<string> {
   const data = category.data.find((d) => d.source === source);
   if (!data) throw new Error(`source ${source} is not part of ${category.name}`);
   io.err(`Taking a pre-restore snapshot of ${category.name}/${source} (skip with --no-snapshot)…`);
   try {
-    const { manifest } = await runBackup({ policy, category, data, storages: catalogStorages, resolveSecret: ctx.resolveSecret });
-    io.err(`  pre-restore snapshot: ${manifest.id}`);
+    const { manifest } = await runBackup({ policy, category, data, storages: catalogStorages, resolveSecret: ctx.resolveSecret, preRestore: { restoreOf } });
+    io.err(`  pre-restore snapshot: ${manifest.id} (kept apart from the backups; a default restore never picks it)`);
     return manifest.id;
   } catch (error) {
     throw new CliError(
@@ -71,13 +76,18 @@ async function takeSnapshot(ctx: CliContext, policy: ResolvedPolicy, category: R
   }
 }
 
+function rollbackCommand(policy: ResolvedPolicy, category: ResolvedCategory, source: string, snapshot: string): string {
+  return `strata restore ${policy.system}/${category.name} --source ${source} --backup ${snapshot} --yes --no-snapshot`;
+}
+
 export function registerRestore(program: Command, io: Io): void {
   addIdentityOption(addCommonOptions(program.command('restore')))
     .argument('<category>', 'category name, or SYSTEM/CATEGORY')
-    .description('restore a category (every source, or --source) after verifying its checksums')
-    .option('--backup <id>', 'restore this backup id')
+    .description('restore a category (every source, or --source) after verifying its checksums; a copy that fails them is skipped for the same backup in the next tier')
+    .option('--backup <id>', 'restore this backup id (pre-restore snapshots too)')
     .option('--at <time>', 'newest backup at or before this ISO time (or a duration ago, e.g. 2h)')
-    .option('--from <tier>', 'read from this tier (default: the first tier that has the backup)')
+    .option('--from <tier>', 'read from this tier only (default: the first tier whose copy passes its checksum)')
+    .option('--fallback-older', 'when no copy of the chosen backup can be used, restore the next older backup instead (default: ask at a terminal, else fail)')
     .option('--to <target>', 'a directory (files) or a URL (databases); default: over the original, which needs --yes')
     .option('--source <name>', 'only this source of the category')
     .option('--only <patterns...>', 'only entries matching these patterns (paths, keys, tables, namespaces)')
@@ -97,65 +107,86 @@ export function registerRestore(program: Command, io: Io): void {
       if (options.from && !category.copies.some((c) => c.tier === options.from)) {
         throw new CliError(`category ${category.name} keeps no copy in tier ${options.from}`, EXIT.ERROR, `tiers: ${category.copies.map((c) => c.tier).join(', ')}`);
       }
-      const catalog = await readCatalog([policy], ctx.resolveSecret, category.name);
+      const catalog = await readCatalog([policy], ctx.resolveSecret, category.name, ctx.stateDir);
       const storages = usableStorages(catalog.storages.get(policy.system) ?? new Map());
       const at = options.at ? parseAt(options.at, new Date()) : undefined;
       const tierOrder = options.from ? [options.from] : category.copies.map((c) => c.tier);
-      const chosen = new Map<string, CatalogEntry>();
+      const unreadable = new Map([...catalog.unreadable].filter(([k]) => k.startsWith(`${policy.system}/`)).map(([k, v]) => [k.slice(policy.system.length + 1), v]));
+      const candidates = new Map<string, BackupChoice[]>();
       for (const source of sources) {
-        let entry: CatalogEntry | undefined;
-        for (const tier of tierOrder) {
-          entry = pickBackup(catalog.entries.filter((e) => e.tier === tier && e.manifest.source === source && e.manifest.category === category.name), { id: options.backup, at });
-          if (entry) break;
-        }
-        if (!entry) {
+        const choices = restoreCandidates(catalog.entries, catalog.damagedBackups, { category: category.name, source, tiers: tierOrder, id: options.backup, at, unreadable });
+        if (choices.length === 0) {
           throw new CliError(
             `no backup of ${category.name}/${source}${options.backup ? ` with id ${options.backup}` : ''}${at ? ` at or before ${at.toISOString()}` : ''} in ${tierOrder.join(', ')}`,
             EXIT.ERROR,
             `list the backups with \`strata ls ${category.name}\`${catalog.errors.length ? `; unreadable tiers: ${catalog.errors.join('; ')}` : ''}`,
           );
         }
-        chosen.set(source, entry);
+        candidates.set(source, choices);
       }
       // Check every target before touching any, so a refused target never leaves a half-restored category.
       const targets = new Map<string, RestoreTarget>();
-      for (const [source, entry] of chosen) {
-        const target = resolveRestoreTarget(sourceForRestore(policy, entry), source, options.to, sources.length, ctx.resolveSecret);
+      for (const [source, choices] of candidates) {
+        const sample = choices.flatMap((c) => c.copies).find((c) => c.entry)?.entry;
+        const declared = sample ? sourceForRestore(policy, sample) : policy.sources[source];
+        if (!declared) throw new CliError(`source ${source} is not defined in the policy and no readable backup names its type`, EXIT.ERROR);
+        const target = resolveRestoreTarget(declared, source, options.to, sources.length, ctx.resolveSecret);
         await refuseUnsafeTarget(target, options);
         targets.set(source, target);
       }
       const results = [];
-      for (const [source, entry] of chosen) {
+      for (const [source, choices] of candidates) {
         const target = targets.get(source) as RestoreTarget;
-        const storage = storages.get(entry.tier);
-        if (!storage) throw new CliError(`tier ${entry.tier} cannot be opened`, EXIT.ERROR);
-        const snapshot = target.inPlace && options.snapshot !== false && !options.dryRun ? await takeSnapshot(ctx, policy, category, source, storages, io) : undefined;
-        io.err(`${options.dryRun ? 'Would restore' : 'Restoring'} ${category.name}/${source} backup ${entry.manifest.id} (${entry.manifest.started_at}) from ${entry.tier} to ${target.display}`);
+        const wantSnapshot = target.inPlace && options.snapshot !== false && !options.dryRun;
+        let snapshot: string | undefined;
         const started = Date.now();
-        let result;
-        try {
-          result = await restoreBackup({
+        const attempt = async (entry: CatalogEntry, choice: BackupChoice) => {
+          const storage = storages.get(entry.tier);
+          if (!storage) throw new CliError(`tier ${entry.tier} cannot be opened`, EXIT.ERROR);
+          io.err(`${options.dryRun ? 'Would restore' : 'Restoring'} ${category.name}/${source} backup ${choice.id}${choice.kind === 'pre-restore' ? ' (pre-restore snapshot)' : ''} (${entry.manifest.started_at}) from ${entry.tier} to ${target.display}`);
+          return restoreBackup({
             entry, storage, policy, target: target.target, only: options.only, replace: target.inPlace || Boolean(options.drop && target.kind === 'url'),
             noOwner: options.owner === false,
             identityFile: identity, resolveSecret: ctx.resolveSecret, dryRun: options.dryRun,
+            // Taken once a copy passed its checksum, just before the first write: never for a copy that is not used.
+            beforeWrite: async () => {
+              if (wantSnapshot && !snapshot) snapshot = await takeSnapshot(ctx, policy, category, source, choice.id, storages, io);
+            },
           });
+        };
+        let used;
+        try {
+          used = await walkCopies(choices, attempt, { fallbackOlder: options.fallbackOlder, mayAsk: io.interactive && !options.json }, io);
         } catch (error) {
-          const hint = snapshot
-            ? `roll back to the pre-restore snapshot with: strata restore ${policy.system}/${category.name} --source ${source} --backup ${snapshot} --yes --no-snapshot`
-            : undefined;
+          if (error instanceof CliError) throw error;
+          const hint = snapshot ? `roll back to the pre-restore snapshot with: ${rollbackCommand(policy, category, source, snapshot)}` : undefined;
           throw new CliError(`restore of ${category.name}/${source} failed: ${(error as Error).message}`, EXIT.ERROR, hint);
         }
+        const { skipped } = used;
+        if (!('result' in used)) {
+          throw new CliError(
+            `no usable copy of ${choices.length > 1 ? `any of ${choices.length} backups` : `backup ${choices[0]!.id}`} of ${category.name}/${source}, so nothing was restored: ${skipped.map((s) => `${s.backup_id} on ${s.tier}: ${s.reason}`).join('; ')}`,
+            EXIT.ERROR,
+            `check the tiers with \`strata ls ${category.name}\` and \`strata run ${category.name} --job verify --now\``,
+          );
+        }
+        const { result, entry, choice } = used;
         const elapsed = Date.now() - started;
         if (!options.dryRun) {
           await appendRunRecord(ctx.stateDir, {
-            at: new Date().toISOString(), system: policy.system, category: category.name, job: 'restore', ok: true, duration_ms: elapsed, backup_ids: [entry.manifest.id],
+            at: new Date().toISOString(), system: policy.system, category: category.name, job: 'restore', ok: true, duration_ms: elapsed, backup_ids: [choice.id],
           }).catch(() => undefined);
         }
+        const why = skipped.length > 0 ? `first usable copy after skipping ${skipped.map((s) => `${s.backup_id} on ${s.tier}`).join(', ')}` : 'first copy in tier order';
         results.push({
-          source, backup_id: entry.manifest.id, tier: entry.tier, target: target.display, dry_run: Boolean(options.dryRun),
-          duration_ms: elapsed, bytes: result.bytes, stats: result.stats, ...(snapshot ? { pre_restore_snapshot: snapshot } : {}),
+          source, backup_id: choice.id, kind: choice.kind, tier: entry.tier, target: target.display, dry_run: Boolean(options.dryRun),
+          duration_ms: elapsed, bytes: result.bytes, stats: result.stats,
+          copy: { backup_id: choice.id, tier: entry.tier, reason: why }, skipped, ...(used.older ? { fallback_older: true } : {}),
+          ...(snapshot ? { pre_restore_snapshot: snapshot, rollback: rollbackCommand(policy, category, source, snapshot) } : {}),
         });
+        io.err(`  used the copy of backup ${choice.id} on tier ${entry.tier} (${why})`);
         io.err(`  checksums verified; ${options.dryRun ? 'nothing written' : `restored ${formatBytes(result.bytes)} (${formatThroughput(result.bytes, elapsed)})`}; ${Object.entries(result.stats).slice(0, 8).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+        if (snapshot) io.err(`  to undo this restore: ${rollbackCommand(policy, category, source, snapshot)}`);
       }
       if (options.json) io.out(JSON.stringify({ format_version: 1, restored: results }, null, 2));
     });

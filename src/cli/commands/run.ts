@@ -17,6 +17,7 @@ interface RunOptions extends CommonOptions {
   breakLock?: boolean;
   lockTtl?: string;
   progress?: string;
+  now?: boolean;
 }
 
 export function registerRun(program: Command, io: Io): void {
@@ -28,9 +29,13 @@ export function registerRun(program: Command, io: Io): void {
     .option('--break-lock', 'break a stale lock (expired TTL) before starting')
     .option('--lock-ttl <duration>', 'how long the lock is valid', '6h')
     .option('--progress <mode>', 'auto | plain | silent', 'auto')
+    .option('--now', 'verify: check every copy now (checksum of every copy, and the restore test and drill the category configures), whatever is due')
     .action(async (spec: string, options: RunOptions) => {
       if (!['backup', 'prune', 'verify'].includes(options.job)) {
         throw new CliError(`unknown job ${options.job}`, EXIT.ERROR, 'use --job backup, prune or verify');
+      }
+      if (options.now && options.job !== 'verify') {
+        throw new CliError(`--now applies to --job verify only`, EXIT.ERROR, `a ${options.job} job always runs now; drop --now`);
       }
       const ctx = await loadContext(options);
       const { policy, category } = findCategory(ctx.policies, spec, options.system);
@@ -42,14 +47,19 @@ export function registerRun(program: Command, io: Io): void {
         { command: `strata run ${policy.system}/${category.name} --job ${options.job}`, ttlMs: parseDuration(options.lockTtl ?? '6h'), breakLock: options.breakLock, warn: io.err },
         async () => {
           const prepared = await preparePlan(scoped, identity, new Date());
-          const plan = planJob(prepared.plan, policy, category, options.job as Job);
+          const plan = planJob(prepared.plan, policy, category, options.job as Job, {
+            now: options.now, identityAvailable: prepared.world.observed.identityAvailable,
+          });
           for (const problem of plan.problems) io.err(`problem: ${problem.message}${problem.hint ? ` (hint: ${problem.hint})` : ''}`);
-          const blocked = plan.problems.some((p) => p.category === category.name);
+          // A damaged old backup is reported above, but it does not stop this category's backup from running.
+          const blocked = plan.problems.some((p) => p.category === category.name && p.kind !== 'damaged-backup');
           const outcome = await applyPlan(plan, buildApplyContext(scoped, prepared, identity, io.err), {
             renderer: (options.progress ?? 'auto') as 'auto' | 'plain' | 'silent',
           });
           const code = reportOutcome(outcome, io, `Job ${options.job} of ${policy.system}/${category.name}`);
-          return blocked && options.job === 'backup' ? EXIT.ERROR : code;
+          // A verify job that found damage (or could not run a check that was asked for) has not verified the category.
+          const untrusted = options.job === 'verify' && plan.problems.some((p) => p.category === category.name && (p.kind === 'damaged-backup' || options.now));
+          return (blocked && options.job === 'backup') || untrusted ? EXIT.ERROR : code;
         },
       );
     });

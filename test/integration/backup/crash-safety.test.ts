@@ -99,7 +99,7 @@ describeWithBinaries(['age', 'age-keygen', 'zstd'], 'crash safety', () => {
       /backup of test-system\/critical\/uploads to tier hot failed: files source "uploads": .*a-big\.bin shrank while it was being archived/,
     );
     const scan = await scanTier(inner, 'hot', 'test-system/');
-    expect(scan).toEqual({ entries: [], debris: [] });
+    expect(scan).toEqual({ entries: [], debris: [], damaged: [] });
     expect(await listAll(inner)).toEqual([]);
   });
 

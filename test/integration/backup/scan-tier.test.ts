@@ -13,7 +13,7 @@ import { generateSampleTree } from '../../helpers/tree-snapshot.js';
 const text = (s: string): Readable => Readable.from([Buffer.from(s)]);
 
 describeWithBinaries(['zstd'], 'scanTier', () => {
-  it('lists committed backups sorted by start time and reports every kind of debris with its reason', async () => {
+  it('lists committed backups sorted by start time, reports damaged backups, and every kind of debris with its reason', async () => {
     const work = await makeTempDir();
     const source = join(work, 'src');
     await generateSampleTree(source);
@@ -43,11 +43,17 @@ describeWithBinaries(['zstd'], 'scanTier', () => {
     expect(reasons).toEqual({
       '20260401T000000Z-aaaaaa': 'no manifest: interrupted backup (temp files only)',
       '20260402T000000Z-bbbbbb': 'no manifest: interrupted or failed backup',
-      '20260403T000000Z-cccccc': expect.stringMatching(/^invalid manifest: not JSON/),
-      '20260404T000000Z-dddddd': 'manifest without its artifact data.tar.zst',
-      '20260405T000000Z-eeeeee': expect.stringMatching(/^artifact data\.tar\.zst is 5 bytes, the manifest says \d+$/),
       [made[0]!.dir.split('/').pop()!]: 'left-over temp files beside a committed backup',
     });
+    // Issue 8: a directory with a manifest was committed. Until then a missing or short artifact (and an
+    // unreadable manifest) made it debris, so it vanished from `ls` and the next apply deleted it.
+    const damaged = Object.fromEntries(scan.damaged.map((d) => [d.id, d.problem]));
+    expect(damaged).toEqual({
+      '20260403T000000Z-cccccc': expect.stringMatching(/^manifest cannot be read: invalid manifest: not JSON/),
+      '20260404T000000Z-dddddd': 'artifact data.tar.zst is missing',
+      '20260405T000000Z-eeeeee': expect.stringMatching(/^artifact data\.tar\.zst is 5 bytes, the manifest says \d+$/),
+    });
+    expect(scan.damaged.every((d) => d.tier === 'hot' && d.found_by === 'scan' && d.category === 'critical' && d.source === 'uploads')).toBe(true);
     const leftover = scan.debris.find((d) => d.dir === made[0]!.dir)!;
     expect(leftover.keys).toEqual([`${made[0]!.dir}/.manifest.json.tmp-00000000`]);
 
@@ -55,6 +61,7 @@ describeWithBinaries(['zstd'], 'scanTier', () => {
     const clean = await scanTier(storage, 'hot', 'test-system/');
     expect(clean.debris).toEqual([]);
     expect(clean.entries).toEqual(scan.entries);
+    expect(clean.damaged).toEqual(scan.damaged);
     const rest = [];
     for await (const o of storage.list('test-system/')) rest.push(o.key);
     expect(rest).toContain('test-system/not-a-backup.txt');

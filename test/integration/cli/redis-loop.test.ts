@@ -86,8 +86,16 @@ categories:
     const result = JSON.parse(restored.stdout).restored[0];
     expect(result.pre_restore_snapshot).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     expect(restored.stdout + restored.stderr).not.toContain(PASSWORD);
-    // The snapshot is a real backup holding the corrupted value: the way back exists.
-    const ls = JSON.parse((await runCli(['ls', '--json'], env)).stdout).backups as { id: string }[];
-    expect(ls.map((b) => b.id)).toContain(result.pre_restore_snapshot);
+    // The snapshot holds the corrupted value: the way back exists. Issue 8: it is listed apart from the
+    // backups (it was listed as an ordinary backup, and the next default restore picked it).
+    const ls = JSON.parse((await runCli(['ls', '--json'], env)).stdout) as { backups: { id: string }[]; pre_restore_snapshots: { id: string; taken_for: unknown }[] };
+    expect(ls.backups.map((b) => b.id)).not.toContain(result.pre_restore_snapshot);
+    expect(ls.pre_restore_snapshots).toEqual([expect.objectContaining({ id: result.pre_restore_snapshot, taken_for: { restore_of: result.backup_id, at: expect.any(String) } })]);
+    const again = JSON.parse((await runCli(['restore', 'sessions', '--dry-run', '--json'], env)).stdout).restored[0];
+    expect(again.backup_id).toBe(result.backup_id);
+    // The rollback command restores the snapshot: the corrupted value comes back.
+    const rolledBack = await runCli([...result.rollback.split(' ').slice(1)], env);
+    expect(rolledBack.code, rolledBack.stderr).toBe(0);
+    expect(await client.get('user:1')).toBe('corrupted');
   });
 });

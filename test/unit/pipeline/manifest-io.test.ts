@@ -37,13 +37,19 @@ describe('manifests', () => {
     [JSON.stringify({ ...good, sha256: 'xyz' }), /"sha256" must be 64 hex digits/],
     [JSON.stringify({ ...good, size: -1 }), /"size" must be a non-negative integer/],
     [JSON.stringify({ ...good, artifact: '../data' }), /"artifact" must be a plain file name/],
-    [JSON.stringify({ ...good, kind: 'partial' }), /"kind" must be full or incremental/],
+    [JSON.stringify({ ...good, kind: 'partial' }), /"kind" must be full, incremental or pre-restore/],
+    [JSON.stringify({ ...good, kind: 'pre-restore', taken_for: { restore_of: 'x' } }), /"taken_for" must be/],
     [JSON.stringify({ ...good, started_at: 'yesterday' }), /"started_at" must be an ISO time/],
     [JSON.stringify({ ...good, codecs: { ...good.codecs, encryption: 'rot13' } }), /"codecs.encryption"/],
     [JSON.stringify({ ...good, stats: { files: 'many' } }), /"stats" must map names to numbers/],
     [JSON.stringify({ ...good, id: undefined }), /"id" must be a non-empty string/],
   ])('rejects %s', (text, message) => {
     expect(() => parseManifest(text)).toThrow(message);
+  });
+
+  it('read pre-restore snapshots with the restore they were taken for', () => {
+    const snapshot: Manifest = { ...good, kind: 'pre-restore', taken_for: { restore_of: '20251231T000000Z-012345', at: '2026-01-01T00:00:00.000Z' } };
+    expect(parseManifest(serializeManifest(snapshot))).toEqual(snapshot);
   });
 
   it('fingerprints recipients without exposing them', () => {
