@@ -1,6 +1,7 @@
 // Restore one backup. Pass 1 re-reads the stored artifact and checks its sha256 before anything is
-// written; pass 2 streams it through decrypt → decompress → raw sha256 → engine.restore, and fails
-// loudly if the decoded stream does not match the raw sha256 recorded at backup time.
+// written; pass 2 streams it through decrypt → decompress → raw sha256 gate → engine.restore. The gate
+// (createRawDigestGate) errors instead of ending when the decoded stream does not match the raw sha256
+// recorded at backup time, and engines commit only once their input has ended.
 import { access, constants } from 'node:fs/promises';
 import type { Source } from '../generated/policy.js';
 import { getEngine } from '../engines/registry.js';
@@ -8,7 +9,7 @@ import type { CatalogEntry } from '../model/catalog.js';
 import type { SourceStats } from '../model/manifest.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
 import { chainStreams, decodeStream, missingIdentityMessage } from '../pipeline/codecs.js';
-import { createHashCounter } from '../pipeline/hash-counter.js';
+import { createRawDigestGate } from '../pipeline/verify-digest.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactKey } from './manifest-io.js';
 import { createProgressReporter, type ProgressCallback } from './progress.js';
@@ -34,6 +35,8 @@ export interface RestoreBackupRequest {
   /** Verify the checksums and decode the whole stream (proving it can be decrypted), but write nothing. */
   dryRun?: boolean;
   signal?: AbortSignal;
+  /** What the engine left out and why (see BackupRequest.onWarning). */
+  onWarning?: (message: string) => void;
 }
 
 export interface RestoreBackupResult {
@@ -81,7 +84,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
   }
 
   const progress = createProgressReporter(request.dryRun ? 'verify' : 'restore', request.onProgress);
-  const raw = createHashCounter({ onBytes: progress.update });
+  const raw = createRawDigestGate(manifest, { onBytes: progress.update });
   const decoded = chainStreams(
     decodeStream(await storage.get(artifactKey(entry.dir, manifest)), manifest.codecs, identity, { signal: request.signal }),
     [raw],
@@ -102,6 +105,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
         only: request.only,
         replace: request.replace,
         noOwner: request.noOwner,
+        onWarning: request.onWarning,
       },
       decoded,
     );

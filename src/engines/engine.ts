@@ -19,6 +19,11 @@ export interface BackupRequest {
   /** Resolves `${env:…}` / `${file:…}` references on demand; throws a clear error naming the missing variable. */
   resolveSecret: (value: string) => string;
   signal?: AbortSignal;
+  /**
+   * What the engine left out and why, one line each (a socket a files backup cannot archive, a device node
+   * a restore without root cannot create). The caller prints it; stats count it (`skipped`).
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface RestoreRequest extends BackupRequest {

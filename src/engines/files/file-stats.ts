@@ -11,10 +11,12 @@ export interface FileStats {
   bytes: number;
   /** Other entry types (devices, FIFOs) present in the archive. */
   other: number;
+  /** Entries left out, with a warning saying why (sockets on backup; device nodes a restore may not create). */
+  skipped: number;
 }
 
 export function emptyFileStats(): FileStats {
-  return { files: 0, dirs: 0, symlinks: 0, bytes: 0, other: 0 };
+  return { files: 0, dirs: 0, symlinks: 0, bytes: 0, other: 0, skipped: 0 };
 }
 
 /** Count one tar entry by its type name (node-tar's names: File, Link, Directory, SymbolicLink …). */
@@ -44,6 +46,7 @@ export function countEntry(stats: FileStats, type: string | undefined, size: num
 export function toSourceStats(stats: FileStats): SourceStats {
   const out: SourceStats = { files: stats.files, dirs: stats.dirs, symlinks: stats.symlinks, bytes: stats.bytes };
   if (stats.other > 0) out.other = stats.other;
+  if (stats.skipped > 0) out.skipped = stats.skipped;
   return out;
 }
 
