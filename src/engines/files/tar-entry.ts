@@ -2,8 +2,6 @@
 // Names and link targets are *byte strings*: JavaScript strings whose characters are the bytes of the
 // file name (latin1, one char per byte), so a name that is not valid UTF-8 (a Latin-1 `café`, a name
 // from an old NFS share) passes through the archive exactly, and '/' splitting stays byte-exact.
-import { isUtf8 } from 'node:buffer';
-
 export type EntryKind = 'file' | 'link' | 'symlink' | 'char' | 'block' | 'dir' | 'fifo';
 
 export interface TarEntryMeta {
@@ -54,10 +52,6 @@ export function hasHighBytes(byteString: string): boolean {
 /** The name as text, for glob matching and messages: UTF-8 when it is, with U+FFFD for bytes that are not. */
 export function textOf(byteString: string): string {
   return hasHighBytes(byteString) ? bytesOf(byteString).toString('utf8') : byteString;
-}
-
-export function isValidUtf8(byteString: string): boolean {
-  return !hasHighBytes(byteString) || isUtf8(bytesOf(byteString));
 }
 
 /** Seconds (floored, also for negative times) and the nanoseconds past them (0 ≤ ns < 1e9). */

@@ -1,14 +1,18 @@
-// Encode one entry's header as GNU tar's pax (POSIX.1-2001) format does: a ustar header, preceded by a
-// pax extended header ('x') for what ustar cannot hold exactly: names over 100 bytes or non-ASCII UTF-8
-// names (the `path`/`linkpath` records are UTF-8 by definition), mtimes with a fraction of a second (to
-// the nanosecond), before 1970 or after 2242, ids over 2097151, owner names over 31 bytes, sizes of 8 GiB
-// and more. A name that is not valid UTF-8 stays raw in the ustar field when it fits; in a pax record it
-// is flagged `hdrcharset=BINARY` (POSIX; libarchive reads it, GNU tar ignores it with a warning and uses
-// the bytes as they are).
-import { BILLION, hasHighBytes, isValidUtf8, splitNs, TYPE_FLAGS, type TarEntryMeta } from './tar-entry.js';
+// Encode one entry's header in the pax (POSIX.1-2001) format GNU tar writes with --format=posix: a
+// ustar header, preceded by a pax extended header ('x') for what ustar cannot hold exactly: names over
+// 255 bytes (or that cannot be split into ustar's 155-byte prefix and 100-byte name), link targets over
+// 100 bytes, mtimes with a fraction of a second (to the nanosecond), before 1970 or after 2242, ids over
+// 2097151, owner names over 31 bytes, sizes of 8 GiB and more.
+// Names are bytes. In the ustar fields every reader takes them as they are. A pax record with bytes
+// outside ASCII is marked `hdrcharset=BINARY` (POSIX): otherwise readers convert it as UTF-8, and
+// libarchive (bsdtar) normalises it to NFC on the way, so `cafe\u0301` (NFD) and `caf\u00e9` (NFC), two
+// files, would be extracted as one; and a name that is not UTF-8 cannot be converted at all. GNU tar
+// 1.34 ignores the keyword with a warning and uses the bytes, which is what it should do.
+import { BILLION, hasHighBytes, splitNs, TYPE_FLAGS, type TarEntryMeta } from './tar-entry.js';
 
 export const BLOCK = 512;
 const NAME_FIELD = 100;
+const PREFIX_FIELD = 155;
 const OWNER_FIELD = 31;
 /** Largest value of an 11-digit octal field (size, mtime): 8 GiB - 1, or 2242-03-16 as a time. */
 const MAX_OCTAL_11 = 0o77777777777;
@@ -36,24 +40,31 @@ function paxRecord(key: string, value: string): string {
   return `${body.length + digits}${body}`;
 }
 
-/** Whether a name or link target must go into a pax record. */
-function needsPaxName(value: string, field: number): boolean {
-  return value.length > field || (hasHighBytes(value) && isValidUtf8(value));
+/** Split a name into ustar's prefix (≤ 155 bytes) and name (≤ 100 bytes) at a '/', if it can be. */
+export function splitUstarName(name: string): { prefix: string; name: string } | undefined {
+  if (name.length <= NAME_FIELD) return { prefix: '', name };
+  if (name.length > PREFIX_FIELD + 1 + NAME_FIELD) return undefined;
+  // The rightmost '/' that leaves a prefix that fits; a directory's trailing '/' stays with the name.
+  for (let slash = name.lastIndexOf('/', PREFIX_FIELD); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
+    const rest = name.length - slash - 1;
+    if (rest > NAME_FIELD) return undefined;
+    if (rest > 0 && !(rest === 1 && name.endsWith('/'))) return { prefix: name.slice(0, slash), name: name.slice(slash + 1) };
+  }
+  return undefined;
 }
 
 /** The pax records the entry needs (a byte string), or '' when the ustar header holds it all. */
-function paxRecordsOf(meta: TarEntryMeta, fullName: string): string {
+function paxRecordsOf(meta: TarEntryMeta, fullName: string, split: boolean): string {
   let records = '';
   let binary = false;
-  const text = (key: string, value: string, field: number): void => {
-    if (!needsPaxName(value, field)) return;
+  const text = (key: string, value: string): void => {
     records += paxRecord(key, value);
-    if (!isValidUtf8(value)) binary = true;
+    if (hasHighBytes(value)) binary = true;
   };
-  text('path', fullName, NAME_FIELD);
-  text('linkpath', meta.linkname, NAME_FIELD);
-  text('uname', meta.uname, OWNER_FIELD);
-  text('gname', meta.gname, OWNER_FIELD);
+  if (!split) text('path', fullName);
+  if (meta.linkname.length > NAME_FIELD) text('linkpath', meta.linkname);
+  if (meta.uname.length > OWNER_FIELD) text('uname', meta.uname);
+  if (meta.gname.length > OWNER_FIELD) text('gname', meta.gname);
   if (meta.size > MAX_OCTAL_11) records += paxRecord('size', String(meta.size));
   if (meta.uid > MAX_OCTAL_7) records += paxRecord('uid', String(meta.uid));
   if (meta.gid > MAX_OCTAL_7) records += paxRecord('gid', String(meta.gid));
@@ -73,6 +84,7 @@ function writeField(block: Buffer, offset: number, width: number, value: string)
 
 interface UstarFields {
   name: string;
+  prefix: string;
   typeflag: string;
   mode: number;
   uid: number;
@@ -97,6 +109,7 @@ function writeUstar(block: Buffer, at: number, fields: UstarFields): void {
   block.write(fields.typeflag, at + 156, 1, 'latin1');
   writeField(block, at + 157, 100, fields.linkname);
   block.write('ustar\x0000', at + 257, 8, 'latin1');
+  writeField(block, at + 345, PREFIX_FIELD, fields.prefix);
   if (fields.uname.length <= OWNER_FIELD) writeField(block, at + 265, 32, fields.uname);
   if (fields.gname.length <= OWNER_FIELD) writeField(block, at + 297, 32, fields.gname);
   writeOctal(block, at + 329, 8, fields.devmajor);
@@ -122,20 +135,22 @@ export interface EncodedHeader {
 
 export function encodeHeader(meta: TarEntryMeta): EncodedHeader {
   const fullName = meta.kind === 'dir' ? `${meta.name}/` : meta.name;
-  const records = paxRecordsOf(meta, fullName);
+  const split = splitUstarName(fullName);
+  const records = paxRecordsOf(meta, fullName, split !== undefined);
   const paxSize = records.length === 0 ? 0 : BLOCK + records.length + paddingOf(records.length);
   const mtime = Number(splitNs(meta.mtimeNs).sec);
   return {
     size: paxSize + BLOCK,
     writeTo(target, offset) {
       target.fill(0, offset, offset + paxSize + BLOCK);
-      const common = { mode: meta.mode, mtime, uname: '', gname: '', devmajor: 0, devminor: 0, linkname: '' };
+      const common = { mode: meta.mode, mtime, uname: '', gname: '', devmajor: 0, devminor: 0, linkname: '', prefix: '' };
       if (paxSize > 0) {
         writeUstar(target, offset, { ...common, name: paxHeaderName(fullName), typeflag: 'x', mode: 0o644, uid: 0, gid: 0, size: records.length });
         target.write(records, offset + BLOCK, records.length, 'latin1');
       }
       writeUstar(target, offset + paxSize, {
-        name: fullName,
+        name: split?.name ?? fullName,
+        prefix: split?.prefix ?? '',
         typeflag: TYPE_FLAGS[meta.kind],
         mode: meta.mode,
         uid: meta.uid,
