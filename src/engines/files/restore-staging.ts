@@ -9,6 +9,7 @@
 // the way to the entries (the target itself, or a directory symlinked into it from another volume, or
 // the target's parent when the target does not exist yet), so every rename stays on one filesystem.
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { nativeFs } from './native-fs.js';
 import { bytesOf, textOf } from './tar-entry.js';
 
 /** Parent of a relative byte-string name; '' for a top-level name. */
@@ -41,6 +42,8 @@ interface Move {
 export class StagingArea {
   /** Staging directory per filesystem. */
   private readonly roots = new Map<number, string>();
+  /** The times of each directory a staging directory was made in, to put back after a failure. */
+  private readonly parents: { dir: string; atimeNs: bigint; mtimeNs: bigint }[] = [];
   /** Staging directory for the entries of a directory (relative name; '' is the target). */
   private readonly dirRoots = new Map<string, string>();
   /** Staged directories known to exist. */
@@ -113,7 +116,9 @@ export class StagingArea {
     const known = this.roots.get(device);
     if (known !== undefined) return known;
     const root = `${dir === '/' ? '' : dir}/.strata-restore-${this.id}`;
+    const { atimeNs, mtimeNs } = statSync(bytesOf(dir), { bigint: true });
     mkdirSync(bytesOf(root), { mode: 0o700 });
+    this.parents.push({ dir, atimeNs, mtimeNs });
     this.roots.set(device, root);
     return root;
   }
@@ -168,9 +173,16 @@ export class StagingArea {
     }
   }
 
-  /** Remove every staging directory (after a failure, or what is left of them after a commit). */
-  remove(): void {
+  /**
+   * Remove every staging directory (after a failure, or what is left of them after a commit). After a
+   * failure the directories they were made in get their times back, so the target is as it was.
+   */
+  remove(restoreTimes: boolean): void {
     for (const root of this.roots.values()) rmSync(bytesOf(root), { recursive: true, force: true });
     this.roots.clear();
+    if (restoreTimes) {
+      for (const { dir, atimeNs, mtimeNs } of this.parents) nativeFs().setPathTimes(bytesOf(dir), atimeNs, mtimeNs, true);
+    }
+    this.parents.length = 0;
   }
 }

@@ -160,7 +160,7 @@ class Extractor implements ParserHandler {
   abandon(): void {
     if (this.openFd !== undefined) closeSync(this.openFd);
     this.openFd = undefined;
-    this.staging.remove();
+    this.staging.remove(true);
   }
 }
 
@@ -195,9 +195,9 @@ export async function restoreFiles(request: RestoreRequest, input: Readable): Pr
   }
   try {
     staging.commit();
-    extractor.applyDirectoryMeta();
   } finally {
-    staging.remove();
+    staging.remove(false);
   }
+  extractor.applyDirectoryMeta();
   return toSourceStats(extractor.stats);
 }
