@@ -74,7 +74,12 @@ export interface Engine {
   formatFor?(source: Source): string;
   readonly supportsIncremental: boolean;
   backup(request: BackupRequest): Promise<EngineBackup>;
-  /** Consume the raw stream and write it to the target. Returns the stats of what was restored. */
+  /**
+   * Consume the raw stream and write it to the target. Returns the stats of what was restored.
+   * restoreBackup's stream (src/pipeline/verify-digest.ts) errors instead of ending when the data does not
+   * match the manifest's raw sha256: an engine changes the target for good only after `input` has ended
+   * (files: staged, then moved into place), so a failed restore leaves the target as it was.
+   */
   restore(request: RestoreRequest, input: Readable): Promise<SourceStats>;
   /** Compare restored stats with the manifest's. Returns human-readable differences (empty when equal). */
   compareStats(expected: SourceStats, actual: SourceStats): string[];
