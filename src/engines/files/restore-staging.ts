@@ -44,6 +44,8 @@ export class StagingArea {
   private readonly roots = new Map<number, string>();
   /** The times of each directory a staging directory was made in, to put back after a failure. */
   private readonly parents: { dir: string; atimeNs: bigint; mtimeNs: bigint }[] = [];
+  /** Directories that entries were moved into by `commit` (their times change for a reason). */
+  private readonly movedInto = new Set<string>();
   /** Staging directory for the entries of a directory (relative name; '' is the target). */
   private readonly dirRoots = new Map<string, string>();
   /** Staged directories known to exist. */
@@ -137,6 +139,7 @@ export class StagingArea {
         if (move.clear === 'unlink') unlinkSync(bytesOf(move.to));
         else if (move.clear === 'rmdir') rmdirSync(bytesOf(move.to));
         renameSync(bytesOf(move.from), bytesOf(move.to));
+        this.movedInto.add(move.to.slice(0, Math.max(move.to.lastIndexOf('/'), 1)));
         done += 1;
       }
     } catch (error) {
@@ -174,14 +177,15 @@ export class StagingArea {
   }
 
   /**
-   * Remove every staging directory (after a failure, or what is left of them after a commit). After a
-   * failure the directories they were made in get their times back, so the target is as it was.
+   * Remove every staging directory (after a failure, or what is left of them after a commit). The
+   * directories they were made in get their times back (unless a commit moved entries into them), so
+   * making and removing a staging directory is not a change.
    */
-  remove(restoreTimes: boolean): void {
+  remove(): void {
     for (const root of this.roots.values()) rmSync(bytesOf(root), { recursive: true, force: true });
     this.roots.clear();
-    if (restoreTimes) {
-      for (const { dir, atimeNs, mtimeNs } of this.parents) nativeFs().setPathTimes(bytesOf(dir), atimeNs, mtimeNs, true);
+    for (const { dir, atimeNs, mtimeNs } of this.parents) {
+      if (!this.movedInto.has(dir)) nativeFs().setPathTimes(bytesOf(dir), atimeNs, mtimeNs, true);
     }
     this.parents.length = 0;
   }

@@ -160,7 +160,7 @@ class Extractor implements ParserHandler {
   abandon(): void {
     if (this.openFd !== undefined) closeSync(this.openFd);
     this.openFd = undefined;
-    this.staging.remove(true);
+    this.staging.remove();
   }
 }
 
@@ -196,7 +196,7 @@ export async function restoreFiles(request: RestoreRequest, input: Readable): Pr
   try {
     staging.commit();
   } finally {
-    staging.remove(false);
+    staging.remove();
   }
   extractor.applyDirectoryMeta();
   return toSourceStats(extractor.stats);

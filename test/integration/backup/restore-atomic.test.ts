@@ -82,8 +82,13 @@ describeWithBinaries(['age', 'age-keygen', 'zstd'], 'a restore that fails leaves
     expect(diffExact(before, snapshotExact(target))).toEqual([]);
     expect(await leftovers(target)).toEqual([]);
 
+    // The staging directory of a good restore lives in the archive root's parent, which the restore does
+    // not otherwise change: making and removing it leaves no trace there either.
+    const parent = join(restoredSource, '..');
+    const parentBefore = (await fs.stat(parent, { bigint: true })).mtimeNs;
     await restore(target);
     expect(await fs.readFile(join(restoredSource, 'docs/readme.txt'), 'utf8')).toBe(await fs.readFile(join(source, 'docs/readme.txt'), 'utf8'));
-    expect(await leftovers(target)).toEqual([]);
+    expect(await leftovers(parent)).toEqual([]);
+    expect((await fs.stat(parent, { bigint: true })).mtimeNs).toBe(parentBefore);
   });
 });
