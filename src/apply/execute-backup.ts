@@ -53,6 +53,7 @@ export async function executeBackup(
       resolveSecret: ctx.resolveSecret,
       now: ctx.now,
       onProgress: (p) => onProgress(p.phase, p.bytes),
+      onWarning: (message) => ctx.log(`warning: ${message}`),
       dueTiers: await dueTiersOf(system, category, action.source, ctx.now()),
     });
     if (cadenceIntervalMs(category.verify.checksum) === 'every-backup') {

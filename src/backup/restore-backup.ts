@@ -1,8 +1,8 @@
 // Restore one backup. Pass 1 re-reads the stored artifact and checks its sha256 before anything is
 // written (a copy that fails it is unusable: CopyUnusableError, so the caller can try another tier's copy);
-// pass 2 streams it through decrypt → decompress → raw sha256 → engine.restore. The raw stage verifies: when
-// the decoded stream does not match the raw size/sha256 recorded at backup time (or ends short), the engine's
-// input errors instead of ending, so the engine never commits it (see Engine.restore).
+// pass 2 streams it through decrypt → decompress → raw sha256 gate → engine.restore. The gate
+// (createRawDigestGate) errors instead of ending when the decoded stream does not match the raw size/sha256
+// recorded at backup time (or ends short), and engines commit only once their input has ended cleanly.
 import { access, constants } from 'node:fs/promises';
 import type { Source } from '../generated/policy.js';
 import { getEngine } from '../engines/registry.js';
@@ -10,7 +10,7 @@ import type { CatalogEntry } from '../model/catalog.js';
 import type { SourceStats } from '../model/manifest.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
 import { chainStreams, decodeStream, missingIdentityMessage } from '../pipeline/codecs.js';
-import { createVerifier } from '../pipeline/hash-counter.js';
+import { createRawDigestGate } from '../pipeline/verify-digest.js';
 import type { Storage } from '../storage/storage.js';
 import { artifactKey } from './manifest-io.js';
 import { createProgressReporter, type ProgressCallback } from './progress.js';
@@ -38,6 +38,8 @@ export interface RestoreBackupRequest {
   /** Runs once the copy passed its checksum, just before anything is written (e.g. the pre-restore snapshot). */
   beforeWrite?: () => Promise<void>;
   signal?: AbortSignal;
+  /** What the engine left out and why (see BackupRequest.onWarning). */
+  onWarning?: (message: string) => void;
 }
 
 /** The copy in this tier is missing, short, unreadable or does not match its manifest; nothing was written. */
@@ -102,11 +104,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
   if (!request.dryRun) await request.beforeWrite?.();
 
   const progress = createProgressReporter(request.dryRun ? 'verify' : 'restore', request.onProgress);
-  // Errors at the end instead of ending when the stream differs from the manifest: engines commit only
-  // after their input ended cleanly, so a late mismatch leaves nothing from this restore behind.
-  const raw = createVerifier({ sha256: manifest.raw_sha256, bytes: manifest.raw_size }, `backup ${manifest.id}: the decoded stream does not match the manifest`, {
-    onBytes: progress.update,
-  });
+  const raw = createRawDigestGate(manifest, { onBytes: progress.update });
   const decoded = chainStreams(
     decodeStream(await storage.get(artifactKey(entry.dir, manifest)), manifest.codecs, identity, { signal: request.signal }),
     [raw],
@@ -127,6 +125,7 @@ export async function restoreBackup(request: RestoreBackupRequest): Promise<Rest
         only: request.only,
         replace: request.replace,
         noOwner: request.noOwner,
+        onWarning: request.onWarning,
       },
       decoded,
     );

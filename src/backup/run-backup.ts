@@ -28,6 +28,8 @@ export interface BackupRunRequest {
   now?: () => Date;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
+  /** What the engine left out and why (see BackupRequest.onWarning). */
+  onWarning?: (message: string) => void;
   /**
    * Further tiers with `every` whose period has passed, so they get this backup too (the caller has read
    * their catalogue). Tiers without `every` always get a copy.
@@ -92,7 +94,7 @@ export async function runBackup(request: BackupRunRequest): Promise<BackupRunRes
 
   let manifest: Manifest;
   try {
-    const backup = await engine.backup({ name: data.source, source, data, resolveSecret: request.resolveSecret, signal: request.signal });
+    const backup = await engine.backup({ name: data.source, source, data, resolveSecret: request.resolveSecret, signal: request.signal, onWarning: request.onWarning });
     const raw = createHashCounter({ onBytes: progress.update });
     const hashed = chainStreams(backup.stream, [raw]);
     const encoded = encodeStream(hashed, { compression: category.compression, level: category.compressionLevel, recipients }, { signal: request.signal });

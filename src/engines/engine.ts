@@ -19,6 +19,11 @@ export interface BackupRequest {
   /** Resolves `${env:…}` / `${file:…}` references on demand; throws a clear error naming the missing variable. */
   resolveSecret: (value: string) => string;
   signal?: AbortSignal;
+  /**
+   * What the engine left out and why, one line each (a socket a files backup cannot archive, a device node
+   * a restore without root cannot create). The caller prints it; stats count it (`skipped`).
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface RestoreRequest extends BackupRequest {
@@ -72,9 +77,10 @@ export interface Engine {
   backup(request: BackupRequest): Promise<EngineBackup>;
   /**
    * Consume the raw stream and write it to the target. Returns the stats of what was restored. The input
-   * errors instead of ending when it does not match the manifest (restore-backup.ts verifies it as it
-   * flows), so an engine must read it to its end and make nothing visible in the target (no commit, no
-   * rename into place) before it has ended cleanly; on an error the target keeps its previous content.
+   * errors instead of ending when it does not match the manifest (restoreBackup's gate,
+   * src/pipeline/verify-digest.ts, verifies it as it flows), so an engine must read it to its end and make
+   * nothing visible in the target (no commit, no rename into place; files: staged, then moved) before it has
+   * ended cleanly; on an error the target keeps its previous content.
    */
   restore(request: RestoreRequest, input: Readable): Promise<SourceStats>;
   /** Compare restored stats with the manifest's. Returns human-readable differences (empty when equal). */

@@ -50,24 +50,20 @@ export async function backupFiles(request: BackupRequest): Promise<EngineBackup>
     request.data.include ?? [],
   );
   const stats = emptyFileStats();
-  let skipped = 0;
   const tar = packTree({
     label: `files source "${request.name}"`,
     roots,
     accepts,
     onEntry: (type, size) => countEntry(stats, type, size),
-    onSkip: () => {
-      skipped += 1;
+    onSkip: (path, reason) => {
+      stats.skipped += 1;
+      request.onWarning?.(`files source "${request.name}": skipped ${path}: ${reason}`);
     },
     signal: request.signal,
   });
 
   // The stream errors (never ends cleanly) when the archive is incomplete; errors name the source.
-  const done = finished(tar).then(() => {
-    const result = toSourceStats(stats);
-    if (skipped > 0) result.skipped = skipped;
-    return result;
-  });
+  const done = finished(tar).then(() => toSourceStats(stats));
   // Consumers await `done`; this guard keeps an unobserved rejection from crashing the process.
   done.catch(() => undefined);
   request.signal?.addEventListener('abort', () => tar.destroy(new Error('backup aborted')), { once: true });

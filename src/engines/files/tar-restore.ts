@@ -1,149 +1,203 @@
-// Restore side of the files engine: extract a tar stream into a target directory.
-// Archives are treated as untrusted: absolute paths, `..` segments, hard links leaving the archive and
-// writes through a symlink (one from the archive or one already in the target) are refused with an
-// error; nothing is silently stripped. Modes, mtimes and symlink targets are restored exactly.
-import { chmod, lutimes, mkdir, utimes } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+// Restore side of the files engine: read a tar stream into a staging directory (restore-staging.ts) and
+// move it into the target only once the whole stream was read and ended cleanly. The caller's stream
+// ends only when the decoded bytes match the backup's raw sha256 (src/pipeline/verify-digest.ts), so a
+// backup that is damaged, truncated, unsafe or not the one the manifest describes leaves the target as
+// it was: the staging directory is removed and the error says so.
+// Restored exactly, as GNU tar -xp does as root: content (zero runs left as holes), modes, owners (by
+// name when the name exists here, else by number), mtimes to the nanosecond, symlinks (targets byte for
+// byte, owners with lchown), hard links, FIFOs and device nodes (when permitted), names as bytes.
+// Archives are untrusted: see path-guard.ts.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, closeSync, constants, fchmodSync, fchownSync, lchownSync, linkSync, lstatSync, mkdirSync, openSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { extract, type ReadEntry } from 'tar';
 import type { RestoreRequest } from '../engine.js';
 import type { SourceStats } from '../../model/manifest.js';
 import { countEntry, emptyFileStats, toSourceStats } from './file-stats.js';
+import { nativeFs, S_IFBLK, S_IFCHR, S_IFIFO, type NativeFs } from './native-fs.js';
+import { PathGuard } from './path-guard.js';
 import { createOnlyMatcher } from './path-filter.js';
+import { StagingArea } from './restore-staging.js';
+import { SparseWriter } from './sparse-writer.js';
+import { bytesOf, textOf, TYPE_NAMES, type TarEntryMeta } from './tar-entry.js';
+import { TarParser, type EntrySink, type ParserHandler } from './tar-parser.js';
 
-interface DeferredMeta {
-  path: string;
-  mode?: number;
-  atime?: Date;
-  mtime?: Date;
+const NODE_TYPES = { fifo: S_IFIFO, char: S_IFCHR, block: S_IFBLK } as const;
+
+interface DirMeta {
+  name: string;
+  meta: TarEntryMeta;
 }
 
-class UnsafeArchiveError extends Error {}
+class Extractor implements ParserHandler {
+  readonly stats = emptyFileStats();
+  readonly dirs: DirMeta[] = [];
+  private readonly guard = new PathGuard();
+  private readonly native: NativeFs = nativeFs();
+  /** The file being written, closed by `abandon` if the restore fails part-way. */
+  openFd: number | undefined;
 
-/**
- * Refuses entries that could write outside the target: absolute paths, `..` segments, hard links that
- * leave the archive, and writes through a symlink that the archive itself created. Directory symlinks
- * that already exist in the target are the host's own layout (e.g. /srv -> /data/srv on an in-place
- * restore) and are followed, as GNU tar does.
- */
-class PathGuard {
-  private readonly symlinks = new Set<string>();
+  constructor(
+    readonly staging: StagingArea,
+    private readonly selected: (name: string) => boolean,
+    private readonly keepOwners: boolean,
+    private readonly warn: (message: string) => void,
+  ) {}
 
-  check(entry: ReadEntry): void {
-    const name = stripTrailingSlash(entry.path);
-    this.checkName(name, 'path');
-    if (entry.type === 'Link') {
-      const link = stripTrailingSlash(String(entry.linkpath ?? ''));
-      this.checkName(link, 'hard link target');
-      this.checkAncestors(link, link.split('/').length + 1);
-    }
-    this.checkAncestors(name, name.split('/').length);
-    if (entry.type === 'SymbolicLink') this.symlinks.add(name);
-    else this.symlinks.delete(name);
-  }
-
-  private checkName(name: string, what: string): void {
-    if (name === '' || isAbsolute(name) || /^[a-zA-Z]:/.test(name)) {
-      throw new UnsafeArchiveError(`refusing archive entry with an absolute ${what}: "${name}"`);
-    }
-    if (name.split('/').includes('..')) {
-      throw new UnsafeArchiveError(`refusing archive entry with ".." in its ${what}: "${name}"`);
-    }
-  }
-
-  /** No proper ancestor of `name` (the first `depth - 1` components) may be a symlink from this archive. */
-  private checkAncestors(name: string, depth: number): void {
-    const parts = name.split('/');
-    for (let i = 1; i < Math.min(parts.length + 1, depth); i += 1) {
-      const prefix = parts.slice(0, i).join('/');
-      if (this.symlinks.has(prefix)) {
-        throw new UnsafeArchiveError(`refusing archive entry "${name}": it would be written through the symlink "${prefix}"`);
+  entry(meta: TarEntryMeta): EntrySink | undefined {
+    this.guard.check(meta);
+    if (!this.selected(textOf(meta.name))) return undefined;
+    const staged = this.staging.prepare(meta.name);
+    switch (meta.kind) {
+      case 'dir':
+        this.makeDir(staged);
+        this.dirs.push({ name: meta.name, meta });
+        break;
+      case 'file':
+        return this.createFile(staged, meta);
+      case 'symlink':
+        this.replacing(staged, () => symlinkSync(bytesOf(meta.linkname), bytesOf(staged)));
+        if (this.keepOwners) lchownSync(bytesOf(staged), ...this.owner(meta));
+        this.native.setPathTimes(bytesOf(staged), meta.mtimeNs, meta.mtimeNs);
+        break;
+      case 'link': {
+        const first = this.staging.stagedPath(meta.linkname);
+        try {
+          lstatSync(bytesOf(first));
+        } catch {
+          throw new Error(`the hard link ${textOf(meta.name)} points to ${textOf(meta.linkname)}, which this restore did not extract (left out by --only?)`);
+        }
+        this.replacing(staged, () => linkSync(bytesOf(first), bytesOf(staged)));
+        break;
       }
+      default:
+        if (!this.createNode(staged, meta)) return undefined;
     }
+    countEntry(this.stats, TYPE_NAMES[meta.kind], 0);
+    return undefined;
+  }
+
+  private owner(meta: TarEntryMeta): [number, number] {
+    // GNU tar's default as root: the owner's name where it exists on this host, else the number.
+    const uid = (meta.uname ? this.native.userId(meta.uname) : undefined) ?? meta.uid;
+    const gid = (meta.gname ? this.native.groupId(meta.gname) : undefined) ?? meta.gid;
+    return [uid, gid];
+  }
+
+  private makeDir(staged: string): void {
+    const existing = lstatOrUndefined(staged);
+    if (existing?.isDirectory()) return;
+    // A later entry replaces an earlier one of the same name (tar's rule), a symlink too: never descend through it.
+    if (existing) unlinkSync(bytesOf(staged));
+    mkdirSync(bytesOf(staged));
+  }
+
+  /** Create a non-directory; an earlier entry of the same name in this archive is replaced. */
+  private replacing(staged: string, create: () => void): void {
+    try {
+      create();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (lstatSync(bytesOf(staged)).isDirectory()) rmdirSync(bytesOf(staged));
+      else unlinkSync(bytesOf(staged));
+      create();
+    }
+  }
+
+  private createFile(staged: string, meta: TarEntryMeta): EntrySink {
+    let fd = -1;
+    this.replacing(staged, () => {
+      fd = openSync(bytesOf(staged), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    });
+    this.openFd = fd;
+    const writer = new SparseWriter(fd);
+    countEntry(this.stats, 'File', meta.size);
+    return {
+      write: (chunk) => writer.write(chunk),
+      end: () => {
+        writer.end();
+        // chown before chmod: chown clears setuid/setgid bits.
+        if (this.keepOwners) fchownSync(fd, ...this.owner(meta));
+        fchmodSync(fd, meta.mode);
+        this.native.setFdTimes(fd, meta.mtimeNs, meta.mtimeNs);
+        closeSync(fd);
+        this.openFd = undefined;
+      },
+    };
+  }
+
+  /** A FIFO or device node; false (with a warning) when this host does not permit creating it. */
+  private createNode(staged: string, meta: TarEntryMeta): boolean {
+    const kind = meta.kind as keyof typeof NODE_TYPES;
+    try {
+      this.replacing(staged, () => this.native.mknod(bytesOf(staged), NODE_TYPES[kind], 0o600, meta.devmajor, meta.devminor));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOSYS' && code !== 'EACCES') throw error;
+      const what = kind === 'fifo' ? 'FIFO' : `${kind} device ${meta.devmajor},${meta.devminor}`;
+      const why = code === 'ENOSYS' ? 'this platform cannot create it' : 'creating device nodes needs root (or CAP_MKNOD)';
+      this.warn(`skipped ${what} ${textOf(meta.name)}: ${why}`);
+      this.stats.skipped += 1;
+      return false;
+    }
+    if (this.keepOwners) chownSync(bytesOf(staged), ...this.owner(meta));
+    chmodSync(bytesOf(staged), meta.mode);
+    this.native.setPathTimes(bytesOf(staged), meta.mtimeNs, meta.mtimeNs);
+    return true;
+  }
+
+  /** Directory metadata, at the final paths once everything is in place, deepest first (writing into a directory changes its mtime). */
+  applyDirectoryMeta(): void {
+    const dirs = [...this.dirs].sort((a, b) => b.name.length - a.name.length);
+    for (const { name, meta } of dirs) {
+      const path = bytesOf(this.staging.finalPath(name));
+      if (this.keepOwners) chownSync(path, ...this.owner(meta));
+      chmodSync(path, meta.mode);
+      this.native.setPathTimes(path, meta.mtimeNs, meta.mtimeNs, true);
+    }
+  }
+
+  abandon(): void {
+    if (this.openFd !== undefined) closeSync(this.openFd);
+    this.openFd = undefined;
+    this.staging.remove();
   }
 }
 
-function stripTrailingSlash(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(bytesOf(path));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function restoreFiles(request: RestoreRequest, input: Readable): Promise<SourceStats> {
   const target = resolve(request.target);
-  await mkdir(target, { recursive: true });
-  const guard = new PathGuard();
-  const selected = createOnlyMatcher(request.only);
-  const stats = emptyFileStats();
-  const dirs: DeferredMeta[] = [];
-  const fixModes: DeferredMeta[] = [];
-  const symlinks: DeferredMeta[] = [];
-  // Files are created with open(mode), which the umask masks; those few whose bits were masked
-  // (or that carry setuid/setgid/sticky bits, which chown clears) get an explicit chmod at the end.
-  const umask = process.umask();
-  let failure: Error | undefined;
-
-  const unpack = extract({
-    cwd: target,
-    // Path safety is enforced by PathGuard, which errors instead of silently rewriting entries; this
-    // also keeps absolute symlink targets verbatim, like GNU tar.
-    preservePaths: true,
-    strict: true,
-    chmod: true,
-    processUmask: umask,
-    filter: (_path: string, raw) => {
-      const entry = raw as ReadEntry;
-      if (failure) return false;
-      try {
-        guard.check(entry);
-      } catch (error) {
-        failure = error as Error;
-        unpack.abort(failure);
-        return false;
-      }
-      const name = stripTrailingSlash(entry.path);
-      if (!selected(name)) return false;
-      countEntry(stats, entry.type, entry.size ?? 0);
-      const path = join(target, name);
-      const mode = typeof entry.mode === 'number' ? entry.mode & 0o7777 : undefined;
-      if (entry.type === 'Directory') dirs.push({ path, mode, atime: entry.atime, mtime: entry.mtime });
-      else if (entry.type === 'SymbolicLink') symlinks.push({ path, atime: entry.atime, mtime: entry.mtime });
-      else if (entry.type !== 'Link' && mode !== undefined && (mode & (umask | 0o7000)) !== 0) fixModes.push({ path, mode });
-      return true;
-    },
-  });
-
-  await new Promise<void>((resolveDone, rejectDone) => {
-    let finished = false;
-    const fail = (error: Error): void => {
-      if (finished) return;
-      finished = true;
-      input.destroy();
-      rejectDone(failure ?? error);
-    };
-    unpack.on('error', (error: Error) => fail(error));
-    unpack.on('finish', () => {
-      if (finished) return;
-      finished = true;
-      if (failure) rejectDone(failure);
-      else resolveDone();
-    });
-    input.on('error', (error: Error) => {
-      unpack.abort(error);
-      fail(error);
-    });
-    request.signal?.addEventListener('abort', () => fail(new Error('restore aborted')), { once: true });
-    input.pipe(unpack as unknown as NodeJS.WritableStream);
-  });
-
-  // Directory metadata last, deepest first: writing into a directory changes its mtime, and a
-  // read-only directory must stay writable until its content is in place.
-  for (const meta of fixModes) await chmod(meta.path, meta.mode ?? 0o644);
-  for (const link of symlinks) {
-    if (link.mtime) await lutimes(link.path, link.atime ?? link.mtime, link.mtime).catch(() => undefined);
+  const staging = new StagingArea(target, randomBytes(4).toString('hex'));
+  const keepOwners = process.getuid?.() === 0 && !request.noOwner;
+  const extractor = new Extractor(staging, createOnlyMatcher(request.only), keepOwners, (message) => request.onWarning?.(`restore to ${target}: ${message}`));
+  const parser = new TarParser(extractor);
+  const onAbort = (): void => void input.destroy(new Error('restore aborted'));
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (request.signal?.aborted) throw new Error('restore aborted');
+    // Read to the very end, past the end-of-archive marker: the stream verifies its digest when it ends.
+    for await (const chunk of input) parser.write(chunk as Buffer);
+    parser.finish();
+  } catch (error) {
+    const where = staging.directories.map(textOf).join(', ');
+    extractor.abandon();
+    input.destroy();
+    throw new Error(`${(error as Error).message}; nothing was written to ${target}${where ? ` (the partial restore in ${where} was removed)` : ''}`, { cause: error });
+  } finally {
+    request.signal?.removeEventListener('abort', onAbort);
   }
-  dirs.sort((a, b) => b.path.length - a.path.length);
-  for (const dir of dirs) {
-    if (dir.mode !== undefined) await chmod(dir.path, dir.mode);
-    if (dir.mtime) await utimes(dir.path, dir.atime ?? dir.mtime, dir.mtime);
+  try {
+    staging.commit();
+  } finally {
+    staging.remove();
   }
-  return toSourceStats(stats);
+  extractor.applyDirectoryMeta();
+  return toSourceStats(extractor.stats);
 }

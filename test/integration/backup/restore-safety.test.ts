@@ -32,6 +32,29 @@ describe('files restore safety', () => {
       restoreCrafted([{ path: 'ok.txt', type: 'File', content: 'fine' }, { path: '../evil', type: 'File', content: 'pwned' }], target),
     ).rejects.toThrow(/refusing archive entry with "\.\." in its path: "\.\.\/evil"/);
     expect(await exists(join(work, 'evil'))).toBe(false);
+    // The entry before the bad one was staged, never committed: the target is as it was (absent).
+    expect(await exists(target)).toBe(false);
+    expect((await readdir(work)).filter((n) => n.startsWith('.strata-restore-'))).toEqual([]);
+  });
+
+  it('refuses a truncated archive and leaves a pre-filled target as it was', async () => {
+    const work = await makeTempDir();
+    const target = join(work, 'target');
+    await mkdir(target);
+    await writeFile(join(target, 'kept.txt'), 'before');
+    const whole = craftTar([
+      { path: 'new.txt', type: 'File', content: 'new' },
+      { path: 'kept.txt', type: 'File', content: 'x'.repeat(2000) },
+    ]);
+    const truncated = whole.subarray(0, 512 * 4);
+    await expect(
+      filesEngine.restore(
+        { name: 'u', source: { type: 'files', paths: ['/x'] }, data: { source: 'u', sourceType: 'files' }, resolveSecret: identity, target },
+        Readable.from([truncated]),
+      ),
+    ).rejects.toThrow(/truncated.*nothing was written to/);
+    expect(await readdir(target)).toEqual(['kept.txt']);
+    expect(await readFile(join(target, 'kept.txt'), 'utf8')).toBe('before');
   });
 
   it('refuses absolute paths instead of stripping them', async () => {
