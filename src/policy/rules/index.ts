@@ -11,6 +11,7 @@ import { rpoCoverage } from './rpo-coverage.js';
 import { s3Buckets } from './s3-buckets.js';
 import { s3Lifecycle } from './s3-lifecycle.js';
 import type { Rule, RuleContext } from './rule.js';
+import { scheduleDst } from './schedule-dst.js';
 import { scheduleSyntax } from './schedule-syntax.js';
 import { sourceFilters } from './source-filters.js';
 import { tierCapabilities } from './tier-capabilities.js';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   duplicateEntries,
   scheduleSyntax,
   rpoCoverage,
+  scheduleDst,
   incrementalSupport,
   retentionSanity,
   copyPlacement,

@@ -1,5 +1,8 @@
-// Wall-clock descriptions of schedule gaps, in the schedule's own time zone.
-import { offsetAt } from '../../model/time-zone.js';
+// Wall-clock descriptions of schedule gaps, in the schedule's own time zone, and of what the scheduler
+// that runs them does at daylight-saving changes.
+import type { StrataPolicy } from '../../generated/policy.js';
+import { runTimesOfDay, type GapResult, type SchedulerRules } from '../../model/cron.js';
+import { offsetAt, transitionsBetween } from '../../model/time-zone.js';
 
 const DAY = 86_400_000;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -36,4 +39,51 @@ export function describeGap(after: Date, before: Date, tz: string): string {
   if (dayA === dayB) return `between ${hhmm(a)} and ${hhmm(b)}${zone}`;
   if (dayB === dayA + 1) return `between ${hhmm(a)} and ${hhmm(b)} next day${zone}`;
   return `between ${dated(a)} and ${dated(b)}${zone}`;
+}
+
+/** The daylight-saving rules of the scheduler a policy renders; without one, `plan`/`apply` (croner) decide. */
+export function schedulerRules(raw: StrataPolicy): SchedulerRules {
+  const type = raw.scheduler?.type;
+  return type === 'systemd' ? 'systemd' : type === 'cron' ? 'cron' : 'croner';
+}
+
+const SCHEDULER_NAME: Record<SchedulerRules, string> = { systemd: 'the systemd timer', cron: 'cron (cronie, which honours CRON_TZ)', croner: 'strata' };
+
+function localMinuteLabel(localMs: number): string {
+  return hhmm(new Date(localMs));
+}
+
+/** Local run times (minutes of the day) in [startMinute, endMinute), which may wrap past midnight. */
+function timesWithin(exprs: string[], startMinute: number, endMinute: number): number[] {
+  const inside = (m: number): boolean => (startMinute <= endMinute ? m >= startMinute && m < endMinute : m >= startMinute || m < endMinute);
+  return runTimesOfDay(exprs).filter(inside);
+}
+
+function listTimes(minutes: number[]): string {
+  const labels = minutes.slice(0, 3).map(minuteOfDayLabel);
+  return minutes.length > 3 ? `${labels.join(', ')}, …` : labels.join(', ');
+}
+
+/**
+ * Why a gap that spans a daylight-saving change is longer under the scheduler's rules than it needs to be:
+ * "Europe/Berlin clocks jump from 02:00 to 03:00 on Sun 2024-03-31, and the systemd timer skips the run at 02:30".
+ * Undefined when no offset change lies inside the gap.
+ */
+export function explainDstGap(gap: GapResult, tz: string, exprs: string[], rules: SchedulerRules): { why: string; window: string } | undefined {
+  const t = transitionsBetween(tz, gap.after.getTime(), gap.before.getTime())[0];
+  if (!t) return undefined;
+  const who = SCHEDULER_NAME[rules];
+  const from = t.at + t.before; // local wall-clock at the change, on the old offset
+  const to = t.at + t.after;
+  const day = dated(new Date(to)).slice(0, 14);
+  const minuteOf = (localMs: number): number => Math.floor((((localMs % DAY) + DAY) % DAY) / 60_000);
+  if (to > from) {
+    const window = `${localMinuteLabel(from)}–${localMinuteLabel(to - 60_000)}`;
+    const skipped = timesWithin(exprs, minuteOf(from), minuteOf(to));
+    const runs = skipped.length === 1 ? `the run at ${listTimes(skipped)}` : `the runs at ${listTimes(skipped)}`;
+    return { why: `${tz} clocks jump from ${localMinuteLabel(from)} to ${localMinuteLabel(to)} on ${day}, and ${who} skips ${runs} instead of starting ${skipped.length === 1 ? 'it' : 'them'} at ${localMinuteLabel(to)}`, window };
+  }
+  const window = `${localMinuteLabel(to)}–${localMinuteLabel(from - 60_000)}`;
+  const once = rules === 'systemd' ? 'starts each wall-clock time once' : 'starts a job without * in its minute and hour fields once (Debian cron(8))';
+  return { why: `${tz} clocks go back from ${localMinuteLabel(from)} to ${localMinuteLabel(to)} on ${day}, and ${who} ${once}, so nothing runs when ${window} repeats`, window };
 }
