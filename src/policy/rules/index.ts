@@ -16,12 +16,14 @@ import { scheduleSyntax } from './schedule-syntax.js';
 import { sourceFilters } from './source-filters.js';
 import { tierCapabilities } from './tier-capabilities.js';
 import { unknownReferences } from './unknown-references.js';
+import { unresolvedReferences } from './unresolved-references.js';
 import { unusedDefinitions } from './unused-definitions.js';
 
 export type { Rule, RuleContext } from './rule.js';
 
 export const RULES: readonly Rule[] = [
   unknownReferences,
+  unresolvedReferences,
   duplicateEntries,
   scheduleSyntax,
   rpoCoverage,
