@@ -8,6 +8,7 @@ import { incrementalSupport } from './incremental-support.js';
 import { redisTls } from './redis-tls.js';
 import { retentionSanity } from './retention-sanity.js';
 import { rpoCoverage } from './rpo-coverage.js';
+import { rtoReadback } from './rto-readback.js';
 import { s3Buckets } from './s3-buckets.js';
 import { s3Lifecycle } from './s3-lifecycle.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -19,7 +20,7 @@ import { unknownReferences } from './unknown-references.js';
 import { unresolvedReferences } from './unresolved-references.js';
 import { unusedDefinitions } from './unused-definitions.js';
 
-export type { Rule, RuleContext } from './rule.js';
+export type { MeasuredRestores, RestoreMeasurement, Rule, RuleContext } from './rule.js';
 
 export const RULES: readonly Rule[] = [
   unknownReferences,
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   scheduleSyntax,
   rpoCoverage,
   scheduleDst,
+  rtoReadback,
   incrementalSupport,
   retentionSanity,
   copyPlacement,
