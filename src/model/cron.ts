@@ -142,15 +142,23 @@ export function lastFireAtOrBefore(expr: string, tz: string = 'UTC', at: Date): 
   return checkedCron(expr, tz).previousRuns(1, ref)[0] ?? undefined;
 }
 
+const timesCache = new Map<string, number[]>();
+
 /** Minutes of the day (0-1439) at which any of the expressions runs, sorted; ignores which days they run on. */
 export function runTimesOfDay(exprs: string[]): number[] {
+  const key = exprs.join('\u0000');
+  const cached = timesCache.get(key);
+  if (cached) return [...cached];
   const on = new Set<number>();
   for (const e of exprs) {
     const problem = validateCron(e);
     if (problem) throw new Error(`${problem}: ${JSON.stringify(e)}`);
     for (const m of minutesOfDay(new CronPattern(e.trim(), undefined, { mode: '5-part' }))) on.add(m);
   }
-  return [...on].sort((a, b) => a - b);
+  const times = [...on].sort((a, b) => a - b);
+  if (timesCache.size >= 1000) timesCache.clear();
+  timesCache.set(key, times);
+  return [...times];
 }
 
 export interface LongestGapOptions {
