@@ -2,11 +2,11 @@
 // croner evaluates them; we restrict the syntax to what Vixie cron and systemd OnCalendar can express,
 // because the same expressions are installed as cron files and systemd timers.
 import { Cron, CronPattern } from 'croner';
-import { longestGapOfPatterns, minutesOfDay, type GapResult } from './cron-gap.js';
+import { longestGapOfPatterns, minutesOfDay, runsOfPatterns, type GapResult, type SchedulerRules } from './cron-gap.js';
 import { validateTimeZone } from './time-zone.js';
 
 export { validateTimeZone } from './time-zone.js';
-export type { GapResult } from './cron-gap.js';
+export type { GapResult, SchedulerRules } from './cron-gap.js';
 
 const FIELDS = [
   { name: 'minute', min: 0, max: 59 },
@@ -19,9 +19,21 @@ const FIELDS = [
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
+const validationCache = new Map<string, string | undefined>();
+
 /** Error message for an expression Strata does not accept, or undefined when it is valid. */
 export function validateCron(expr: string): string | undefined {
-  if (typeof expr !== 'string' || expr.trim() === '') return 'cron expression is empty';
+  if (typeof expr !== 'string') return 'cron expression is empty';
+  // Every rule checks every schedule, and 500 categories often share a handful of expressions.
+  if (validationCache.has(expr)) return validationCache.get(expr);
+  const problem = checkCron(expr);
+  if (validationCache.size >= 1000) validationCache.clear();
+  validationCache.set(expr, problem);
+  return problem;
+}
+
+function checkCron(expr: string): string | undefined {
+  if (expr.trim() === '') return 'cron expression is empty';
   const trimmed = expr.trim();
   if (trimmed.startsWith('@')) {
     return `nicknames such as ${trimmed.split(/\s+/)[0]} are not supported; write the 5 fields (e.g. "0 0 * * *" for @daily)`;
@@ -130,15 +142,23 @@ export function lastFireAtOrBefore(expr: string, tz: string = 'UTC', at: Date): 
   return checkedCron(expr, tz).previousRuns(1, ref)[0] ?? undefined;
 }
 
+const timesCache = new Map<string, number[]>();
+
 /** Minutes of the day (0-1439) at which any of the expressions runs, sorted; ignores which days they run on. */
 export function runTimesOfDay(exprs: string[]): number[] {
+  const key = exprs.join('\u0000');
+  const cached = timesCache.get(key);
+  if (cached) return [...cached];
   const on = new Set<number>();
   for (const e of exprs) {
     const problem = validateCron(e);
     if (problem) throw new Error(`${problem}: ${JSON.stringify(e)}`);
     for (const m of minutesOfDay(new CronPattern(e.trim(), undefined, { mode: '5-part' }))) on.add(m);
   }
-  return [...on].sort((a, b) => a - b);
+  const times = [...on].sort((a, b) => a - b);
+  if (timesCache.size >= 1000) timesCache.clear();
+  timesCache.set(key, times);
+  return [...times];
 }
 
 export interface LongestGapOptions {
@@ -148,13 +168,11 @@ export interface LongestGapOptions {
   stopAboveMs?: number;
   /** Length of the horizon; by default one year for weekly-periodic schedules, 32 years otherwise. */
   horizonMs?: number;
+  /** Whose daylight-saving rules decide skipped and repeated wall-clock times (default: croner, as `plan` uses). */
+  rules?: SchedulerRules;
 }
 
-/**
- * The longest interval between consecutive runs of the union of `exprs`. With fewer than two runs in the
- * horizon, gapMs is Infinity.
- */
-export function longestGap(exprs: string[], tz: string = 'UTC', opts: LongestGapOptions = {}): GapResult {
+function checkedPatterns(exprs: string[], tz: string): CronPattern[] {
   const patterns = exprs.map((e) => {
     const problem = validateCron(e);
     if (problem) throw new Error(`${problem}: ${JSON.stringify(e)}`);
@@ -162,9 +180,28 @@ export function longestGap(exprs: string[], tz: string = 'UTC', opts: LongestGap
   });
   const tzProblem = validateTimeZone(tz);
   if (tzProblem) throw new Error(tzProblem);
-  return longestGapOfPatterns(patterns, tz, {
-    from: opts.from ?? new Date(Date.UTC(2024, 0, 1)),
-    stopAboveMs: opts.stopAboveMs,
-    horizonMs: opts.horizonMs,
-  });
+  return patterns;
+}
+
+const gapCache = new Map<string, GapResult>();
+
+/**
+ * The longest interval between consecutive runs of the union of `exprs`. With fewer than two runs in the
+ * horizon, gapMs is Infinity. Results are cached: categories of a large policy share a few schedules.
+ */
+export function longestGap(exprs: string[], tz: string = 'UTC', opts: LongestGapOptions = {}): GapResult {
+  const from = opts.from ?? new Date(Date.UTC(2024, 0, 1));
+  const rules = opts.rules ?? 'croner';
+  const key = JSON.stringify([exprs, tz, from.getTime(), opts.stopAboveMs, opts.horizonMs, rules]);
+  const cached = gapCache.get(key);
+  if (cached) return { ...cached };
+  const result = longestGapOfPatterns(checkedPatterns(exprs, tz), tz, { from, stopAboveMs: opts.stopAboveMs, horizonMs: opts.horizonMs, rules });
+  if (gapCache.size >= 500) gapCache.clear();
+  gapCache.set(key, result);
+  return { ...result };
+}
+
+/** Every run of the union of `exprs` in [from, until], as the scheduler with these rules starts them. */
+export function scheduledRuns(exprs: string[], tz: string, rules: SchedulerRules, from: Date, until: Date): Date[] {
+  return runsOfPatterns(checkedPatterns(exprs, tz), tz, rules, from.getTime(), until.getTime()).map((t) => new Date(t));
 }

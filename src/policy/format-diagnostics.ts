@@ -72,7 +72,8 @@ function formatText(diags: Diagnostic[], rel: (f: string) => string, opts: Forma
   const blocks: string[] = [];
   for (const d of diags) {
     const head = d.severity === 'error' ? paint('red', paint('bold', 'Error:')) : paint('yellow', paint('bold', 'Warning:'));
-    const out = [`${head} ${paint('bold', d.message)}`, '', `  on ${rel(d.file)} line ${d.line}, col ${d.col} (${d.code}):`];
+    // FILE:LINE:COL, the form editors, terminals and CI logs turn into a link to the exact place.
+    const out = [`${head} ${paint('bold', d.message)}`, '', `  on ${rel(d.file)}:${d.line}:${d.col} (${d.code}):`];
     const frame = codeFrame(linesOf(d.file), d, paint);
     if (frame.length) out.push(...frame);
     if (d.hint) out.push('', `  ${paint('cyan', 'hint:')} ${d.hint}`);

@@ -6,7 +6,7 @@ import type { StrataPolicy } from '../generated/policy.js';
 import type { ResolvedPolicy } from '../model/policy-model.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { resolvePolicy } from './resolve-policy.js';
-import { runRules } from './rules/index.js';
+import { runRules, type MeasuredRestores } from './rules/index.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { policyValidator } from './schema.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -23,12 +23,17 @@ export interface LoadedPolicyText {
   diagnostics: Diagnostic[];
 }
 
-/** Parses, validates and resolves one policy file's text. Pure: `file` only names it (and anchors relative paths). */
-export function loadPolicyText(file: string, text: string): LoadedPolicyText {
-  return loadWithSource(file, text).result;
+export interface LoadOptions {
+  /** Measured restore times (from a state dir), for the RTO check; without them it counts storage waits only. */
+  measuredRestores?: MeasuredRestores;
 }
 
-function loadWithSource(file: string, text: string): { result: LoadedPolicyText; source?: YamlSource } {
+/** Parses, validates and resolves one policy file's text. Pure: `file` only names it (and anchors relative paths). */
+export function loadPolicyText(file: string, text: string, options: LoadOptions = {}): LoadedPolicyText {
+  return loadWithSource(file, text, options).result;
+}
+
+function loadWithSource(file: string, text: string, options: LoadOptions): { result: LoadedPolicyText; source?: YamlSource } {
   const abs = path.resolve(file);
   const { source, errors } = parseYamlSource(text);
   const diagnostics: Diagnostic[] = errors.map((e) => ({ ...e, file: abs }));
@@ -70,7 +75,7 @@ function loadWithSource(file: string, text: string): { result: LoadedPolicyText;
   }
   const raw = data as StrataPolicy;
   const policy = resolvePolicy(abs, raw);
-  diagnostics.push(...runRules({ file: abs, raw, policy, locate: source.locate }));
+  diagnostics.push(...runRules({ file: abs, raw, policy, locate: source.locate, measuredRestores: options.measuredRestores }));
   const sorted = sortDiagnostics(diagnostics);
   const ok = !sorted.some((d) => d.severity === 'error');
   return { result: ok ? { policy, diagnostics: sorted } : { diagnostics: sorted }, source };
@@ -138,7 +143,7 @@ function expandInputs(inputs: string[]): { files: string[]; diagnostics: Diagnos
   return { files: [...new Set(files)], diagnostics };
 }
 
-export async function loadPolicies(inputs: string[]): Promise<PolicySet> {
+export async function loadPolicies(inputs: string[], options: LoadOptions = {}): Promise<PolicySet> {
   const { files, diagnostics } = expandInputs(inputs);
   const loaded: { file: string; result: LoadedPolicyText; source?: YamlSource; system?: string }[] = [];
   for (const file of files) {
@@ -157,7 +162,7 @@ export async function loadPolicies(inputs: string[]): Promise<PolicySet> {
       });
       continue;
     }
-    const { result, source } = loadWithSource(file, text);
+    const { result, source } = loadWithSource(file, text, options);
     const system = systemOf(source);
     loaded.push({ file, result, source, system });
     diagnostics.push(...result.diagnostics);

@@ -1,6 +1,11 @@
 // A parsed policy document that keeps its source positions, so every diagnostic can point at the exact
 // YAML node (a value, or the key that introduces it).
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+//
+// Linear in the size of the document: the yaml library's own duplicate-key check (`uniqueKeys`) compares
+// each new key with every earlier key of its mapping (quadratic: a 5 MB policy took minutes), so it is off
+// and duplicates are found here with one Set per mapping; and a lookup by path indexes each mapping's keys
+// once instead of scanning them for every diagnostic.
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { toJsonPointer, type Diagnostic } from './diagnostic.js';
 
 export interface Position {
@@ -24,15 +29,12 @@ export interface YamlSource {
 
 export function parseYamlSource(text: string): { source: YamlSource; errors: Omit<Diagnostic, 'file'>[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const source: YamlSource = { text, doc, lineCounter, locate: (path, target = 'value') => locateNode(source, path, target) };
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const index = new KeyIndex();
+  const source: YamlSource = { text, doc, lineCounter, locate: (path, target = 'value') => locateNode(source, index, path, target) };
   const errors: Omit<Diagnostic, 'file'>[] = [];
   let syntaxReported = false;
   for (const e of doc.errors) {
-    if (e.code === 'DUPLICATE_KEY') {
-      errors.push(duplicateKeyDiagnostic(source, e.pos[0]));
-      continue;
-    }
     // After the first syntax error the parser's recovery produces follow-on noise; report the cause only.
     if (syntaxReported) continue;
     syntaxReported = true;
@@ -52,6 +54,7 @@ export function parseYamlSource(text: string): { source: YamlSource; errors: Omi
     }
     errors.push(d);
   }
+  errors.push(...findDuplicateKeys(doc.contents as Node | null).map((dup) => duplicateKeyDiagnostic(lineCounter, dup)));
   return { source, errors };
 }
 
@@ -80,47 +83,85 @@ function yamlHint(code: string): string {
   }
 }
 
-function duplicateKeyDiagnostic(source: YamlSource, offset: number): Omit<Diagnostic, 'file'> {
-  const pos = source.lineCounter.linePos(offset);
-  let key = '';
-  let first: { line: number; col: number } | undefined;
-  let path: (string | number)[] = [];
-  visit(source.doc, {
-    Map(_k, map, ancestry) {
-      const items = map.items as Pair[];
-      const dup = items.find((p) => isScalar(p.key) && p.key.range?.[0] === offset);
-      if (!dup || !isScalar(dup.key)) return undefined;
-      key = String(dup.key.value);
-      const earlier = items.find((p) => p !== dup && isScalar(p.key) && String(p.key.value) === key);
-      if (earlier && isScalar(earlier.key) && earlier.key.range) first = source.lineCounter.linePos(earlier.key.range[0]);
-      path = [...pathOf(ancestry), key];
-      return visit.BREAK;
-    },
-  });
+/** Scalar keys are equal when their values are (as the yaml library's `uniqueKeys` compares them). */
+function keyIdentity(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  const v = key.value;
+  return `${v === null ? 'null' : typeof v}:${String(v)}`;
+}
+
+interface DuplicateKey {
+  key: Pair['key'] & { range?: [number, number, number] | null };
+  name: string;
+  first: Pair['key'] & { range?: [number, number, number] | null };
+  path: (string | number)[];
+}
+
+/** Every key that repeats an earlier key of its mapping, in one pass over the document (aliases are not followed). */
+export function findDuplicateKeys(root: Node | null): DuplicateKey[] {
+  const out: DuplicateKey[] = [];
+  const path: (string | number)[] = [];
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, Pair>();
+      for (const pair of node.items as Pair[]) {
+        const id = keyIdentity(pair.key);
+        const name = isScalar(pair.key) ? String(pair.key.value) : '';
+        if (id !== undefined) {
+          const earlier = seen.get(id);
+          if (earlier) out.push({ key: pair.key as DuplicateKey['key'], name, first: earlier.key as DuplicateKey['first'], path: [...path, name] });
+          else seen.set(id, pair);
+        }
+        path.push(name);
+        walk(pair.value);
+        path.pop();
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        path.push(i);
+        walk(item);
+        path.pop();
+      });
+    }
+  };
+  walk(root);
+  return out;
+}
+
+function duplicateKeyDiagnostic(lineCounter: LineCounter, dup: DuplicateKey): Omit<Diagnostic, 'file'> {
+  const pos = lineCounter.linePos(dup.key.range?.[0] ?? 0);
+  const first = dup.first.range ? lineCounter.linePos(dup.first.range[0]) : undefined;
   const where = first ? `; it is already defined at line ${first.line}, col ${first.col}` : '';
   return {
     severity: 'error',
     code: 'duplicate-key',
-    message: `duplicate key \`${key}\`${where}`,
+    message: `duplicate key \`${dup.name}\`${where}`,
     hint: 'YAML keeps only one of them; merge the two entries or rename one',
     line: pos.line,
     col: pos.col,
     endLine: pos.line,
-    endCol: pos.col + Math.max(1, key.length),
-    path: toJsonPointer(path),
+    endCol: pos.col + Math.max(1, dup.name.length),
+    path: toJsonPointer(dup.path),
   };
 }
 
-/** JSON path of the node whose ancestry `visit` reports. */
-function pathOf(ancestry: readonly unknown[]): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (let i = 0; i < ancestry.length; i++) {
-    const a = ancestry[i];
-    const next = ancestry[i + 1];
-    if (isPair(a) && isScalar(a.key)) out.push(String(a.key.value));
-    else if (isSeq(a) && next !== undefined) out.push(a.items.indexOf(next as Node));
+/** Per mapping, its pairs by key text (the first of duplicates, as a scan would find), built on first use. */
+class KeyIndex {
+  private readonly maps = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  pair(map: YAMLMap, key: string): Pair | undefined {
+    let byKey = this.maps.get(map);
+    if (!byKey) {
+      byKey = new Map();
+      for (const p of map.items as Pair[]) {
+        if (!isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        if (!byKey.has(k)) byKey.set(k, p);
+      }
+      this.maps.set(map, byKey);
+    }
+    return byKey.get(key);
   }
-  return out;
 }
 
 interface Found {
@@ -131,13 +172,13 @@ interface Found {
   complete: boolean;
 }
 
-function findPath(doc: Document, path: readonly (string | number)[]): Found {
+function findPath(doc: Document, index: KeyIndex, path: readonly (string | number)[]): Found {
   let node: Node | null | undefined = doc.contents as Node | null;
   let found: Found = { node, complete: true };
   for (const seg of path) {
     if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
     if (isMap(node)) {
-      const pair = (node.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = index.pair(node, String(seg));
       if (!pair) return { ...found, complete: false };
       node = pair.value as Node | null;
       found = { node, pair, complete: true };
@@ -153,8 +194,8 @@ function findPath(doc: Document, path: readonly (string | number)[]): Found {
   return found;
 }
 
-function locateNode(source: YamlSource, path: readonly (string | number)[], target: Target): Position {
-  const found = findPath(source.doc, path);
+function locateNode(source: YamlSource, index: KeyIndex, path: readonly (string | number)[], target: Target): Position {
+  const found = findPath(source.doc, index, path);
   const lc = source.lineCounter;
   let range: [number, number] | undefined;
   if (target === 'key' && found.complete && found.pair && isScalar(found.pair.key) && found.pair.key.range) {

@@ -9,6 +9,7 @@ import { confirm } from '../confirm.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { loadContext } from '../load-context.js';
+import { separatePlanFile } from '../plan-file-argument.js';
 import { preparePlan } from '../prepare-plan.js';
 import { reportOutcome } from '../report-outcome.js';
 import { assertPlanCurrent, readSavedPlan } from '../saved-plan.js';
@@ -29,8 +30,10 @@ export function registerApply(program: Command, io: Io): void {
     .option('--break-lock', 'break a stale lock (expired TTL) before starting')
     .option('--lock-ttl <duration>', 'how long the lock is valid', '6h')
     .option('--progress <mode>', 'auto | plain | silent', 'auto')
-    .action(async (planfile: string | undefined, options: ApplyOptions) => {
-      const ctx = await loadContext(options);
+    .action(async (planArgument: string | undefined, options: ApplyOptions) => {
+      // `--policies X PLANFILE` and `PLANFILE --policies X` mean the same: the plan is known by its content.
+      const { policies, planfile } = separatePlanFile(options.policies, planArgument);
+      const ctx = await loadContext({ ...options, policies });
       if (ctx.warnings) io.err(ctx.warnings);
       const identity = resolveIdentity(options.identity);
       const systems = ctx.policies.map((p) => p.system);

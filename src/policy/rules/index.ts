@@ -8,22 +8,28 @@ import { incrementalSupport } from './incremental-support.js';
 import { redisTls } from './redis-tls.js';
 import { retentionSanity } from './retention-sanity.js';
 import { rpoCoverage } from './rpo-coverage.js';
+import { rtoReadback } from './rto-readback.js';
 import { s3Buckets } from './s3-buckets.js';
 import { s3Lifecycle } from './s3-lifecycle.js';
 import type { Rule, RuleContext } from './rule.js';
+import { scheduleDst } from './schedule-dst.js';
 import { scheduleSyntax } from './schedule-syntax.js';
 import { sourceFilters } from './source-filters.js';
 import { tierCapabilities } from './tier-capabilities.js';
 import { unknownReferences } from './unknown-references.js';
+import { unresolvedReferences } from './unresolved-references.js';
 import { unusedDefinitions } from './unused-definitions.js';
 
-export type { Rule, RuleContext } from './rule.js';
+export type { MeasuredRestores, RestoreMeasurement, Rule, RuleContext } from './rule.js';
 
 export const RULES: readonly Rule[] = [
   unknownReferences,
+  unresolvedReferences,
   duplicateEntries,
   scheduleSyntax,
   rpoCoverage,
+  scheduleDst,
+  rtoReadback,
   incrementalSupport,
   retentionSanity,
   copyPlacement,

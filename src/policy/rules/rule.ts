@@ -4,6 +4,20 @@ import type { ResolvedPolicy } from '../../model/policy-model.js';
 import { toJsonPointer, type Diagnostic } from '../diagnostic.js';
 import type { Locate, Target } from '../yaml-source.js';
 
+/** A restore that was measured (a passed restore test or drill), as validate's CLI reads it from the state dir. */
+export interface RestoreMeasurement {
+  /** Raw bytes restored. */
+  bytes: number;
+  durationMs: number;
+  /** Tier the backup was restored from. */
+  tier?: string;
+  /** ISO time of the measurement. */
+  at: string;
+}
+
+/** The newest measured restore of a category, if any. */
+export type MeasuredRestores = (system: string, category: string) => RestoreMeasurement | undefined;
+
 export interface RuleContext {
   /** Absolute path of the policy file. */
   file: string;
@@ -12,6 +26,8 @@ export interface RuleContext {
   /** The policy with defaults applied and paths resolved. */
   policy: ResolvedPolicy;
   locate: Locate;
+  /** Measured restore times, when a state dir holds them; validate works without (PR CI has no state). */
+  measuredRestores?: MeasuredRestores;
 }
 
 export type Rule = (ctx: RuleContext) => Diagnostic[];

@@ -1,5 +1,8 @@
-// Wall-clock descriptions of schedule gaps, in the schedule's own time zone.
-import { offsetAt } from '../../model/time-zone.js';
+// Wall-clock descriptions of schedule gaps, in the schedule's own time zone, and of what the scheduler
+// that runs them does at daylight-saving changes.
+import type { StrataPolicy } from '../../generated/policy.js';
+import { runTimesOfDay, type GapResult, type SchedulerRules } from '../../model/cron.js';
+import { offsetAt, transitionsBetween } from '../../model/time-zone.js';
 
 const DAY = 86_400_000;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -25,15 +28,73 @@ export function crossesOffsetChange(after: Date, before: Date, tz: string): bool
   return offsetAt(tz, after.getTime()) !== offsetAt(tz, before.getTime());
 }
 
-/** "between 02:00 and 02:00 next day", or with dates when the gap spans more than a day. */
+/** "UTC+02:00" */
+function utcOffset(tz: string, at: Date): string {
+  const minutes = Math.round(offsetAt(tz, at.getTime()) / 60_000);
+  const abs = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * "between 02:00 and 02:00 next day", or with dates when the gap spans more than a day. Across a
+ * daylight-saving change each end carries its UTC offset: "between 01:00 and 02:00" is two hours when
+ * the clocks went back in between.
+ */
 export function describeGap(after: Date, before: Date, tz: string): string {
   const a = local(after, tz);
   const b = local(before, tz);
   const dayA = Math.floor(a.getTime() / DAY);
   const dayB = Math.floor(b.getTime() / DAY);
-  const dst = crossesOffsetChange(after, before, tz) ? ', across a daylight-saving change' : '';
+  const crosses = crossesOffsetChange(after, before, tz);
+  const dst = crosses ? ', across a daylight-saving change' : '';
   const zone = (tz === 'UTC' ? '' : `, ${tz} time`) + dst;
-  if (dayA === dayB) return `between ${hhmm(a)} and ${hhmm(b)}${zone}`;
-  if (dayB === dayA + 1) return `between ${hhmm(a)} and ${hhmm(b)} next day${zone}`;
-  return `between ${dated(a)} and ${dated(b)}${zone}`;
+  const end = (label: string, at: Date): string => (crosses ? `${label} (${utcOffset(tz, at)})` : label);
+  const [from, to] = dayA === dayB || dayB === dayA + 1 ? [hhmm(a), hhmm(b)] : [dated(a), dated(b)];
+  return `between ${end(from, after)} and ${end(to, before)}${dayB === dayA + 1 ? ' next day' : ''}${zone}`;
+}
+
+/** The daylight-saving rules of the scheduler a policy renders; without one, `plan`/`apply` (croner) decide. */
+export function schedulerRules(raw: StrataPolicy): SchedulerRules {
+  const type = raw.scheduler?.type;
+  return type === 'systemd' ? 'systemd' : type === 'cron' ? 'cron' : 'croner';
+}
+
+
+function localMinuteLabel(localMs: number): string {
+  return hhmm(new Date(localMs));
+}
+
+/** Local run times (minutes of the day) in [startMinute, endMinute), which may wrap past midnight. */
+function timesWithin(exprs: string[], startMinute: number, endMinute: number): number[] {
+  const inside = (m: number): boolean => (startMinute <= endMinute ? m >= startMinute && m < endMinute : m >= startMinute || m < endMinute);
+  return runTimesOfDay(exprs).filter(inside);
+}
+
+function listTimes(minutes: number[]): string {
+  const labels = minutes.slice(0, 3).map(minuteOfDayLabel);
+  return minutes.length > 3 ? `${labels.join(', ')}, …` : labels.join(', ');
+}
+
+/**
+ * Why a gap that spans a daylight-saving change is longer under the scheduler's rules than it needs to be:
+ * "Europe/Berlin clocks jump from 02:00 to 03:00 on Sun 2024-03-31, and the systemd timer skips the run at 02:30".
+ * Undefined when no offset change lies inside the gap.
+ */
+export function explainDstGap(gap: GapResult, tz: string, exprs: string[], rules: SchedulerRules): { why: string; window: string } | undefined {
+  const t = transitionsBetween(tz, gap.after.getTime(), gap.before.getTime())[0];
+  if (!t) return undefined;
+  const from = t.at + t.before; // local wall-clock at the change, on the old offset
+  const to = t.at + t.after;
+  const day = dated(new Date(to)).slice(0, 14);
+  const minuteOf = (localMs: number): number => Math.floor((((localMs % DAY) + DAY) % DAY) / 60_000);
+  if (to > from) {
+    const window = `${localMinuteLabel(from)}–${localMinuteLabel(to - 60_000)}`;
+    const skipped = timesWithin(exprs, minuteOf(from), minuteOf(to));
+    const runs = skipped.length === 1 ? `the run at ${listTimes(skipped)}` : `the runs at ${listTimes(skipped)}`;
+    const who = rules === 'systemd' ? 'the systemd timer' : 'cron with CRON_TZ (cronie)';
+    return { why: `${tz} clocks jump from ${localMinuteLabel(from)} to ${localMinuteLabel(to)} on ${day}, and ${who} skips ${runs} instead of starting ${skipped.length === 1 ? 'it' : 'them'} at ${localMinuteLabel(to)}`, window };
+  }
+  const window = `${localMinuteLabel(to)}–${localMinuteLabel(from - 60_000)}`;
+  const once = rules === 'systemd' ? 'the systemd timer starts each wall-clock time once' : "Debian's cron starts a job without * in its minute and hour fields once (cron(8))";
+  return { why: `${tz} clocks go back from ${localMinuteLabel(from)} to ${localMinuteLabel(to)} on ${day}, and ${once}, so nothing runs when ${window} repeats`, window };
 }

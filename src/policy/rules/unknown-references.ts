@@ -5,10 +5,13 @@ import { categoryEntries, report, type Rule } from './rule.js';
 export const unknownReferences: Rule = (ctx) => {
   const sources = Object.keys(ctx.raw.sources);
   const tiers = Object.keys(ctx.raw.tiers);
+  // Sets: a policy with thousands of categories and sources must stay linear.
+  const sourceSet = new Set(sources);
+  const tierSet = new Set(tiers);
   const out = [];
   for (const [name, cat] of categoryEntries(ctx)) {
     for (const [i, d] of cat.data.entries()) {
-      if (sources.includes(d.source)) continue;
+      if (sourceSet.has(d.source)) continue;
       out.push(
         report(ctx, {
           code: 'unknown-source',
@@ -19,7 +22,7 @@ export const unknownReferences: Rule = (ctx) => {
       );
     }
     for (const [i, c] of cat.copies.entries()) {
-      if (tiers.includes(c.tier)) continue;
+      if (tierSet.has(c.tier)) continue;
       out.push(
         report(ctx, {
           code: 'unknown-tier',

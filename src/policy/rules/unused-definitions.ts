@@ -12,8 +12,8 @@ export const unusedDefinitions: Rule = (ctx) => {
   // A misspelt reference is reported as unknown, with its likely target; don't also call that target unused.
   const sourceNames = Object.keys(ctx.raw.sources);
   const tierNames = Object.keys(ctx.raw.tiers);
-  for (const s of [...usedSources]) if (!sourceNames.includes(s)) usedSources.add(closest(s, sourceNames) ?? s);
-  for (const t of [...usedTiers]) if (!tierNames.includes(t)) usedTiers.add(closest(t, tierNames) ?? t);
+  for (const s of [...usedSources]) if (!Object.hasOwn(ctx.raw.sources, s)) usedSources.add(closest(s, sourceNames) ?? s);
+  for (const t of [...usedTiers]) if (!Object.hasOwn(ctx.raw.tiers, t)) usedTiers.add(closest(t, tierNames) ?? t);
   const out = [];
   for (const name of Object.keys(ctx.raw.sources)) {
     if (usedSources.has(name)) continue;

@@ -1,7 +1,8 @@
-import { Cron } from 'croner';
+import { Cron, CronPattern } from 'croner';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lastFireAtOrBefore, longestGap, nextFire, runTimesOfDay, validateCron, validateTimeZone } from '../../../src/model/cron.js';
+import { lastFireAtOrBefore, longestGap, nextFire, runTimesOfDay, scheduledRuns, validateCron, validateTimeZone } from '../../../src/model/cron.js';
+import { offsetAt, transitionsBetween } from '../../../src/model/time-zone.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -216,5 +217,111 @@ describe('runTimesOfDay', () => {
     expect(runTimesOfDay(['0 2 * * *'])).toEqual([120]);
     expect(runTimesOfDay(['0 2 * * 0', '0 2 * * 1-6'])).toEqual([120]);
     expect(runTimesOfDay(['0 2 * * *', '30 */12 * * *'])).toEqual([30, 120, 750]);
+  });
+});
+
+/** Local wall-clock fields of a UTC instant in a zone, from its offset changes (exact to the second). */
+function localFields(tz: string, from: number, until: number): (utcMs: number) => { local: number; min: number; hour: number; dom: number; month: number; dow: number } {
+  const changes = transitionsBetween(tz, from - 2 * D, until + 2 * D);
+  const first = offsetAt(tz, from - 2 * D);
+  return (utcMs) => {
+    let offset = first;
+    for (const c of changes) if (c.at <= utcMs) offset = c.after;
+    const d = new Date(utcMs + offset);
+    return { local: utcMs + offset, min: d.getUTCMinutes(), hour: d.getUTCHours(), dom: d.getUTCDate(), month: d.getUTCMonth(), dow: d.getUTCDay() };
+  };
+}
+
+/**
+ * Reference for the systemd and cron rules, minute by minute of real time: a job matches when the local time
+ * does; a job that runs a repeated time once (every systemd timer; for cron, a job without * in its minute
+ * and hour fields) runs only if its local time is later than the local time of its last run.
+ */
+function bruteForceRuns(exprs: string[], tz: string, rules: 'systemd' | 'cron', from: number, until: number): number[] {
+  const fields = localFields(tz, from, until);
+  const jobs = exprs.map((e) => {
+    const p = new CronPattern(e, undefined, { mode: '5-part' });
+    const [minute = '', hour = '', dom = '', , dow = ''] = e.split(' ');
+    const both = rules === 'cron' ? dom.startsWith('*') || dow.startsWith('*') : p.starDOM || p.starDOW;
+    const once = rules === 'systemd' || !(minute.startsWith('*') || hour.startsWith('*'));
+    return { p, both, once, lastLocal: Number.NEGATIVE_INFINITY };
+  });
+  const runs = new Set<number>();
+  for (let t = Math.ceil(from / MIN) * MIN; t <= until; t += MIN) {
+    const f = fields(t);
+    for (const j of jobs) {
+      const dayOk = j.both ? Boolean(j.p.day[f.dom - 1]) && Boolean(j.p.dayOfWeek[f.dow]) : Boolean(j.p.day[f.dom - 1]) || Boolean(j.p.dayOfWeek[f.dow]);
+      if (!j.p.minute[f.min] || !j.p.hour[f.hour] || !j.p.month[f.month] || !dayOk) continue;
+      if (j.once && f.local <= j.lastLocal) continue;
+      j.lastLocal = f.local;
+      runs.add(t);
+    }
+  }
+  return [...runs].sort((a, b) => a - b);
+}
+
+describe('the daylight-saving rules of the scheduler that runs the schedule', () => {
+  const y2026 = utc('2026-01-01T00:00:00');
+
+  it('systemd skips 02:30 on the day Berlin jumps from 02:00 to 03:00: 47 h, where croner counts 25 h', () => {
+    const systemd = longestGap(['30 2 * * *'], 'Europe/Berlin', { from: y2026, rules: 'systemd' });
+    expect([systemd.gapMs, systemd.after, systemd.before]).toEqual([47 * H, utc('2026-03-28T01:30:00'), utc('2026-03-30T00:30:00')]);
+    expect(longestGap(['30 2 * * *'], 'Europe/Berlin', { from: y2026 }).gapMs).toBe(25 * H);
+    expect(longestGap(['30 2 * * *'], 'Europe/Berlin', { from: y2026, rules: 'cron' }).gapMs).toBe(47 * H);
+  });
+
+  it('systemd runs the repeated hour of New York once: an hourly schedule leaves 2 h on 2026-11-01', () => {
+    const systemd = longestGap(['0 * * * *'], 'America/New_York', { from: y2026, rules: 'systemd' });
+    expect([systemd.gapMs, systemd.after, systemd.before]).toEqual([2 * H, utc('2026-11-01T05:00:00'), utc('2026-11-01T07:00:00')]);
+    // croner and cron (an hourly job has * in its hour field) run both 01:00s.
+    expect(longestGap(['0 * * * *'], 'America/New_York', { from: y2026 }).gapMs).toBe(H);
+    expect(longestGap(['0 * * * *'], 'America/New_York', { from: y2026, rules: 'cron' }).gapMs).toBe(H);
+  });
+
+  it('cron runs a job without * in its time fields once in a repeated hour (Debian), with * twice (cronie and Debian)', () => {
+    const from = utc('2026-10-31T00:00:00');
+    expect(longestGap(['0,30 1 * * *'], 'America/New_York', { from, horizonMs: 3 * D, rules: 'cron' }).gapMs).toBe(25 * H - 30 * MIN);
+    expect(scheduledRuns(['*/30 1 * * *'], 'America/New_York', 'cron', utc('2026-11-01T05:00:00'), utc('2026-11-01T06:30:00'))).toEqual(
+      [utc('2026-11-01T05:00:00'), utc('2026-11-01T05:30:00'), utc('2026-11-01T06:00:00'), utc('2026-11-01T06:30:00')],
+    );
+  });
+
+  it('cron needs both day fields when one starts with * (Vixie), croner and systemd either', () => {
+    // The 1st and 15th, or Mondays: with "*/2" as the day of month Vixie cron runs on odd days that are Mondays.
+    const from = utc('2026-06-01T00:00:00');
+    const vixie = scheduledRuns(['0 12 */2 * 1'], 'UTC', 'cron', from, utc('2026-06-30T23:59:00'));
+    expect(vixie.every((d) => d.getUTCDay() === 1 && d.getUTCDate() % 2 === 1)).toBe(true);
+    expect(scheduledRuns(['0 12 */2 * 1'], 'UTC', 'systemd', from, utc('2026-06-30T23:59:00')).length).toBeGreaterThan(15);
+  });
+
+  it('match a minute-by-minute reference across DST changes in many zones', () => {
+    const field = (xs: string[]) => fc.constantFrom(...xs);
+    const expr = fc
+      .tuple(
+        field(['0', '15', '30', '45', '*/30', '0,30', '5-20/5', '59']),
+        field(['*', '2', '1-3', '*/6', '2,14', '0', '23', '*/2', '1']),
+        field(['*', '*', '*', '1', '15', '*/2']),
+        field(['*', '*', '*', '3', '10,11']),
+        field(['*', '*', '0', '1-5', '6']),
+      )
+      .map((f) => f.join(' '));
+    const tz = field(['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Pacific/Chatham', 'America/Havana', 'America/Santiago']);
+    const rules = fc.constantFrom('systemd' as const, 'cron' as const);
+    const from = fc
+      .tuple(fc.constantFrom('2024-03-24', '2024-03-05', '2024-10-22', '2024-03-29', '2024-10-31', '2025-04-01', '2024-09-25', '2024-09-03'), fc.integer({ min: 0, max: 6 * 24 }))
+      .map(([day, hours]) => new Date(Date.parse(`${day}T00:00:00Z`) + hours * H));
+    fc.assert(
+      fc.property(fc.array(expr, { minLength: 1, maxLength: 2 }), tz, rules, from, (exprs, zone, r, start) => {
+        const until = start.getTime() + 9 * D;
+        const expected = bruteForceRuns(exprs, zone, r, start.getTime(), until);
+        const actual = scheduledRuns(exprs, zone, r, start, new Date(until)).map((d) => d.getTime());
+        expect(actual.map((t) => new Date(t).toISOString())).toEqual(expected.map((t) => new Date(t).toISOString()));
+        let gap = -1;
+        for (let i = 1; i < expected.length; i++) gap = Math.max(gap, (expected[i] as number) - (expected[i - 1] as number));
+        const computed = longestGap(exprs, zone, { from: start, horizonMs: 9 * D, rules: r }).gapMs;
+        expect(computed).toBe(gap < 0 ? Number.POSITIVE_INFINITY : gap);
+      }),
+      { numRuns: 30, seed: 20261203 },
+    );
   });
 });

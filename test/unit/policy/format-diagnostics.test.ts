@@ -22,7 +22,7 @@ describe('text format', () => {
     expect(formatDiagnostics(diagnosticsOf('rpo-breach.yaml'), 'text', opts)).toMatchInlineSnapshot(`
       "Error: category \`orders\`: schedule leaves a gap of 1d (between 02:00 and 02:00 next day) but rpo is 5m
 
-        on test/fixtures/policies/bad/rpo-breach.yaml line 12, col 10 (rpo-breach):
+        on test/fixtures/policies/bad/rpo-breach.yaml:12:10 (rpo-breach):
           10 | categories:
           11 |   orders:
         > 12 |     rpo: 5m
@@ -41,7 +41,7 @@ describe('text format', () => {
     expect(formatDiagnostics(diags, 'text', opts)).toMatchInlineSnapshot(`
       "Error: unknown property \`pathz\` in files source \`uploads\`; did you mean \`paths\`?
 
-        on test/fixtures/policies/bad/unknown-property.yaml line 4, col 27 (unknown-property):
+        on test/fixtures/policies/bad/unknown-property.yaml:4:27 (unknown-property):
           2 | system: shop
           3 | sources:
         > 4 |   uploads: { type: files, pathz: [/srv/uploads] }
@@ -52,7 +52,7 @@ describe('text format', () => {
 
       Warning: tier \`archive\` is not used by any category's copies
 
-        on test/fixtures/policies/bad/unused-tier.yaml line 10, col 3 (unused-tier):
+        on test/fixtures/policies/bad/unused-tier.yaml:10:3 (unused-tier):
            8 |   offsite:
            9 |     storage: { type: s3, bucket: shop-backups }
         > 10 |   archive:
@@ -77,9 +77,18 @@ describe('text format', () => {
     expect(formatDiagnostics(diags, 'text', { ...opts, color: true })).toContain('\x1b[31m');
   });
 
+  it('names the place as FILE:LINE:COL, which editors and terminals open, relative to the working directory', () => {
+    const d: Diagnostic = { severity: 'error', code: 'x', message: 'm', file: '/repo/policies/shop.yaml', line: 25, col: 10 };
+    const out = formatDiagnostics([d], 'text', { cwd: '/repo', readSource: () => undefined });
+    expect(out).toContain('\n  on policies/shop.yaml:25:10 (x):\n');
+    expect(out).toMatch(/(^|\s)policies\/shop\.yaml:25:10\b/);
+    // Outside the working directory the path stays absolute, still FILE:LINE:COL.
+    expect(formatDiagnostics([d], 'text', { cwd: '/elsewhere', readSource: () => undefined })).toContain('  on /repo/policies/shop.yaml:25:10 (x):');
+  });
+
   it('works without the source text', () => {
     const out = formatDiagnostics(diagnosticsOf('rpo-breach.yaml'), 'text', { ...opts, readSource: () => undefined });
-    expect(out).toContain('on test/fixtures/policies/bad/rpo-breach.yaml line 12, col 10 (rpo-breach):\n\n  hint:');
+    expect(out).toContain('on test/fixtures/policies/bad/rpo-breach.yaml:12:10 (rpo-breach):\n\n  hint:');
   });
 });
 
