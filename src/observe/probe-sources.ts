@@ -52,7 +52,7 @@ async function probeSource(name: string, source: Source, resolveSecret: ((value:
   if (!resolveSecret) return { health: { status: 'not-checked', detail: 'secrets are not available to this command' } };
   const missing = missingSecret(source, resolveSecret);
   // Not proven down, so no problem of its own; but a backup due now cannot run here either.
-  if (missing) return { health: { status: 'not-checked', detail: missing }, unavailable: `source ${name} is unreachable: ${missing}` };
+  if (missing) return { health: { status: 'not-checked', detail: missing, secretMissing: true }, unavailable: `source ${name} cannot be reached from here: ${missing}` };
   try {
     await withTimeout(engine.probe({ name, source, data: { source: name, sourceType: source.type }, resolveSecret }), PROBE_TIMEOUT_MS);
     return { health: { status: 'reachable', detail: source.type === 'files' ? 'every path is readable' : `answered the ${source.type} probe` } };

@@ -74,9 +74,11 @@ function planSystem(policy: ResolvedPolicy, observed: ObservedSystem, desired: D
       if (entry) newest.push(entry);
       const backup = planBackup(policy, category, data.source, observed, input.now);
       if (backup && (unavailable || firstTierError)) {
+        const notHere = unavailable ? observed.sourceHealth?.[data.source]?.secretMissing : firstTier && observed.tiers[firstTier]?.notChecked;
         problems.push({
           system: policy.system, category: category.name, source: data.source,
-          message: `backup is due (${backup.reason}) but cannot run: ${unavailable ?? `tier ${firstTier}: ${firstTierError}`}`,
+          message: `backup is due (${backup.reason}) but cannot run${notHere ? ' here' : ''}: ${unavailable ?? `tier ${firstTier}: ${firstTierError}`}`,
+          ...(notHere ? { kind: 'not-here' as const, hint: 'set the secret where backups run (the backup host); a plan without it (PR CI) only reports this' } : {}),
         });
       } else if (backup) {
         actions.push(backup);
@@ -146,7 +148,10 @@ export function hasChanges(plan: Plan): boolean {
   return plan.actions.length > 0;
 }
 
-/** Anything in `problems` (an unreachable source or tier, a due job that cannot run …) needs a human. */
+/**
+ * Anything in `problems` (an unreachable source or tier, a due job that cannot run …) needs a human; a job that
+ * cannot run only because this environment lacks a secret or the identity (PR CI) does not fail the plan.
+ */
 export function hasProblems(plan: Plan): boolean {
-  return plan.problems.length > 0;
+  return plan.problems.some((p) => p.kind !== 'not-here');
 }

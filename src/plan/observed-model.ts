@@ -33,6 +33,8 @@ export interface ObservedSourceSettings {
 export interface ObservedHealth {
   status: 'reachable' | 'unreachable' | 'not-checked';
   detail?: string;
+  /** Not checked because a secret it needs is not set in this environment (PR CI), not because it failed. */
+  secretMissing?: boolean;
 }
 
 /** An S3 tier's bucket as read by observe, or why it could not be read. */

@@ -112,8 +112,13 @@ export interface Problem {
   category?: string;
   source?: string;
   tier?: string;
-  /** damaged-backup: a copy that cannot be trusted; reported loudly, but blocks no action. */
-  kind?: 'damaged-backup';
+  /**
+   * damaged-backup: a copy that cannot be trusted; reported loudly, but blocks no action.
+   * not-here: the job cannot run in this environment because a secret or the age identity is not available
+   * here (as in PR CI, which has neither). Shown, but not an error of the plan: the host that applies must
+   * have them, and `apply`/`run` fail there if it does not.
+   */
+  kind?: 'damaged-backup' | 'not-here';
   message: string;
   hint?: string;
 }

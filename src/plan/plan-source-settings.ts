@@ -15,7 +15,11 @@ export function planSourceSettings(policy: ResolvedPolicy, observed: ObservedSys
   const problems: Problem[] = [];
   for (const [source, settings] of Object.entries(observed.sourceSettings ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     if (settings.error || !settings.actual) {
-      problems.push({ system: policy.system, source, message: `cannot read the settings of source ${source}: ${settings.error ?? 'no answer'}` });
+      const notHere = observed.sourceHealth?.[source]?.secretMissing;
+      problems.push({
+        system: policy.system, source, message: `cannot read the settings of source ${source}: ${settings.error ?? 'no answer'}`,
+        ...(notHere ? { kind: 'not-here' as const } : {}),
+      });
       continue;
     }
     const changes = diffSettings(settings.desired, settings.actual);

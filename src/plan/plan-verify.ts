@@ -59,6 +59,7 @@ export function planVerify(input: VerifyInput): { actions: VerifyAction[]; probl
         category: category.name,
         message: `${check} is due (${reason}) but no age identity is available to decrypt the backups`,
         hint: 'pass --identity FILE or set STRATA_AGE_IDENTITY_FILE on the host that runs verifications',
+        kind: 'not-here',
       });
       continue;
     }
@@ -87,6 +88,7 @@ export function planVerifyNow(policy: ResolvedPolicy, category: ResolvedCategory
         system: policy.system, category: category.name,
         message: `${check} was asked for (--now) but no age identity is available to decrypt the backups`,
         hint: 'pass --identity FILE or set STRATA_AGE_IDENTITY_FILE on the host that runs verifications',
+        kind: 'not-here',
       });
       continue;
     }

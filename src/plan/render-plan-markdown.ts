@@ -2,8 +2,8 @@
 // comment must learn that a source or tier is down. GitHub caps comments at 65,535 characters (Atlantis #55),
 // so large plans are summarised per system and type instead of listed.
 import { HEALTH_LABEL, OP_SYMBOL, describeProblemPlace, describeTarget } from './describe-action.js';
-import type { HealthCheck, Plan } from './plan-model.js';
-import { formatSummaryLine } from './render-plan-text.js';
+import type { HealthCheck, Plan, Problem } from './plan-model.js';
+import { formatSummaryLine, splitNotHere } from './render-plan-text.js';
 
 const LIMIT = 60_000;
 const HEALTH_ICON: Record<HealthCheck['status'], string> = { reachable: '✅', unreachable: '❌', 'not-checked': '➖' };
@@ -12,12 +12,21 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+function problemLine(p: Problem): string {
+  return `- ⚠️ \`${describeProblemPlace(p)}\`: ${p.message}${p.hint ? ` — _${p.hint}_` : ''}`;
+}
+
 function problemSection(plan: Plan): string[] {
-  if (plan.problems.length === 0) return [];
-  const count = plan.problems.length === 1 ? '1 problem' : `${plan.problems.length} problems`;
-  const lines = [`### ⛔ ${count}: these parts of the plan cannot run`, ''];
-  for (const p of plan.problems) lines.push(`- ⚠️ \`${describeProblemPlace(p)}\`: ${p.message}${p.hint ? ` — _${p.hint}_` : ''}`);
-  return [...lines, ''];
+  const [notHere, problems] = splitNotHere(plan.problems);
+  const lines: string[] = [];
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    lines.push(`### ⛔ ${count}: these parts of the plan cannot run`, '', ...problems.map(problemLine), '');
+  }
+  if (notHere.length > 0) {
+    lines.push('### Cannot run here', '', '_A secret or the age identity is not set in this environment (PR CI has neither); the host that applies needs it._', '', ...notHere.map(problemLine), '');
+  }
+  return lines;
 }
 
 function healthRow(h: HealthCheck): string {

@@ -1,10 +1,15 @@
 // The human view of a plan, terraform style. Colour is optional so the output also reads well in logs.
 import { HEALTH_LABEL, OP_SYMBOL, describeHealthTarget, describeProblemPlace, describeTarget } from './describe-action.js';
-import type { Action, HealthCheck, Plan } from './plan-model.js';
+import type { Action, HealthCheck, Plan, Problem } from './plan-model.js';
 
 const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
 const OP_COLOUR: Record<Action['op'], keyof typeof ANSI> = { create: 'green', update: 'yellow', delete: 'red', run: 'cyan' };
 const HEALTH_COLOUR: Record<HealthCheck['status'], keyof typeof ANSI> = { reachable: 'green', unreachable: 'red', 'not-checked': 'yellow' };
+
+/** Problems that only mean "not in this environment" (kind not-here), and the others. */
+export function splitNotHere(problems: readonly Problem[]): [Problem[], Problem[]] {
+  return [problems.filter((p) => p.kind === 'not-here'), problems.filter((p) => p.kind !== 'not-here')];
+}
 
 export function formatSummaryLine(plan: Plan): string {
   const s = plan.summary;
@@ -16,7 +21,8 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: bo
   const lines: string[] = [];
   if (plan.actions.length === 0 && plan.problems.length > 0) {
     // Never a bare "No changes." while something is broken: that is how a dead source went unnoticed.
-    lines.push(paint('yellow', 'No changes to make, but the plan found problems (see Problems below).'), '');
+    const onlyNotHere = splitNotHere(plan.problems)[1].length === 0;
+    lines.push(paint('yellow', onlyNotHere ? 'No changes to make here, but some jobs cannot run in this environment (see below).' : 'No changes to make, but the plan found problems (see Problems below).'), '');
   } else if (plan.actions.length === 0) {
     lines.push(paint('green', 'No changes.') + ' Backups, schedules and rendered files match the policies.');
   } else {
@@ -62,14 +68,18 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean; verbose?: bo
     }
     lines.push('');
   }
-  if (plan.problems.length > 0) {
-    lines.push(paint('red', 'Problems (these parts of the plan cannot run):'));
-    for (const p of plan.problems) {
+  const [notHere, problems] = splitNotHere(plan.problems);
+  const listProblems = (title: string, colour: keyof typeof ANSI, list: Problem[]) => {
+    if (list.length === 0) return;
+    lines.push(paint(colour, title));
+    for (const p of list) {
       lines.push(`  ! ${describeProblemPlace(p)}: ${p.message}`);
       if (p.hint) lines.push(`      hint: ${p.hint}`);
     }
     lines.push('');
-  }
+  };
+  listProblems('Problems (these parts of the plan cannot run):', 'red', problems);
+  listProblems('Cannot run here (a secret or the age identity is not set in this environment; the host that applies needs it):', 'yellow', notHere);
   if (plan.actions.length > 0) lines.push(paint('bold', formatSummaryLine(plan)));
   return lines.join('\n') + '\n';
 }

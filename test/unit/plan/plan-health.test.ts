@@ -71,6 +71,31 @@ describe('plan health', () => {
     expect(problems[0]!.message).toMatch(/^backup is due \(no backup exists yet\) but cannot run: source cache is unreachable/);
   });
 
+  it('a due backup that cannot run only because its secret is not set here (PR CI) is listed apart and does not fail the plan', () => {
+    const why = 'environment variable CACHE_PASSWORD is not set (referenced as ${env:CACHE_PASSWORD}); export it';
+    const system = quietSystem({
+      tiers: { hot: { location: '/backups/hot', entries: [], debris: [] }, offsite: { location: '/mnt/offsite', entries: [], debris: [] } },
+      sourceHealth: { uploads: { status: 'reachable' }, cache: { status: 'not-checked', detail: why, secretMissing: true } },
+      unavailableSources: { cache: `source cache cannot be reached from here: ${why}` },
+    });
+    const plan = planOf(system);
+    const cache = plan.problems.filter((p) => p.source === 'cache');
+    expect(cache).toEqual([expect.objectContaining({ kind: 'not-here', message: expect.stringMatching(/^backup is due \(no backup exists yet\) but cannot run here: /) })]);
+    // The files source's due backup is still planned, so the plan has changes but no error: exit 2, not 1.
+    expect(planExitCode(plan, true)).toBe(2);
+    expect(renderPlanText(plan)).toContain('Cannot run here (a secret or the age identity is not set in this environment');
+    expect(renderPlanText(plan)).not.toContain('Problems (these parts of the plan cannot run)');
+    expect(renderPlanMarkdown(plan)).toContain('### Cannot run here');
+    expect(renderPlanMarkdown(plan)).not.toContain('⛔');
+    const github = renderPlanGithub(plan);
+    expect(github).toMatch(/^::warning title=strata plan%3A /m);
+    expect(github).not.toMatch(/^::error/m);
+    // The same source really down is an error again.
+    const down = planOf({ ...system, sourceHealth: { uploads: { status: 'reachable' }, cache: { status: 'unreachable', detail: CACHE_DOWN } }, unavailableSources: { cache: `source cache is unreachable: ${CACHE_DOWN}` } });
+    expect(down.problems.find((p) => p.source === 'cache')?.kind).toBeUndefined();
+    expect(planExitCode(down, true)).toBe(1);
+  });
+
   it('a source that was not checked (its secret is not set here, as in PR CI) is shown with the reason and is no problem', () => {
     const why = 'environment variable CACHE_PASSWORD is not set (referenced as ${env:CACHE_PASSWORD}); export it';
     const plan = planOf(quietSystem({ sourceHealth: { uploads: { status: 'reachable' }, cache: { status: 'not-checked', detail: why } } }));
