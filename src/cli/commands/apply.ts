@@ -27,7 +27,7 @@ export function registerApply(program: Command, io: Io): void {
     .argument('[planfile]', 'a plan saved by `strata plan --out`; apply refuses it if the world changed since')
     .description('carry out a fresh plan (or exactly a saved one): install schedules, run due backups, verify, prune, render')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--break-lock', 'break a stale lock (expired TTL) before starting')
+    .option('--break-lock', "break another host's lock whose TTL expired before starting (a dead run's lock on this host is taken over anyway; a live run's lock never: see `strata unlock --force`)")
     .option('--lock-ttl <duration>', 'how long the lock is valid', '6h')
     .option('--progress <mode>', 'auto | plain | silent', 'auto')
     .action(async (planArgument: string | undefined, options: ApplyOptions) => {
@@ -50,7 +50,15 @@ export function registerApply(program: Command, io: Io): void {
             plan = saved;
           }
           io.err(renderPlanText(plan, { color: Boolean(process.stderr.isTTY) }));
-          if (!hasChanges(plan)) return EXIT.OK;
+          // Parts of the plan that could not run (a dead source, a secret this host lacks) make apply fail after
+          // it has done the rest, so the merge that triggered it goes red. A damaged old copy blocks nothing.
+          const blocking = plan.problems.filter((p) => p.kind !== 'damaged-backup');
+          const withProblems = (code: number): number => {
+            if (blocking.length === 0 || code !== EXIT.OK) return code;
+            io.err(`Apply could not run every part of the plan: ${blocking.length === 1 ? '1 problem' : `${blocking.length} problems`} (listed above).`);
+            return EXIT.ERROR;
+          };
+          if (!hasChanges(plan)) return withProblems(EXIT.OK);
           if (!options.yes && !planfile) {
             if (!io.interactive) throw new CliError('refusing to apply without confirmation in a non-interactive session', EXIT.ERROR, 'pass --yes, or apply a reviewed plan file');
             if (!(await confirm('Do you want to perform these actions?'))) {
@@ -60,7 +68,7 @@ export function registerApply(program: Command, io: Io): void {
           }
           const applyCtx = buildApplyContext(ctx, prepared, identity, io.err);
           const outcome = await applyPlan(plan, applyCtx, { renderer: (options.progress ?? 'auto') as 'auto' | 'plain' | 'silent' });
-          return reportOutcome(outcome, io, 'Apply');
+          return withProblems(reportOutcome(outcome, io, 'Apply'));
         },
       );
     });

@@ -138,6 +138,11 @@ categories:
     expect(github.code).toBe(1);
     expect(github.stdout.split('\n')[0]).toMatch(/^::error title=strata plan%3A healthy\/dead::source dead \(redis\) is unreachable: /);
     expect(github.stdout).toContain('::notice title=strata plan::No changes. 1 problem.');
+
+    // apply has nothing it can do, but it must not report success while a source is down.
+    const applied = await runCli(['apply', '--yes', '--progress', 'silent'], env);
+    expect(applied.code, applied.stderr).toBe(1);
+    expect(applied.stderr).toContain('Apply could not run every part of the plan: 1 problem (listed above).');
   });
 
   it('writes nothing, in any format (plan is read-only)', async () => {
