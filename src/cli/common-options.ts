@@ -11,9 +11,15 @@ export interface CommonOptions {
 
 export function addCommonOptions(command: Command): Command {
   return command
-    .option('--policies <paths...>', 'policy files or directories (default: $STRATA_POLICIES, then ./policies)')
+    // Repeated rather than variadic (terraform's -var-file): a variadic option swallows the positional argument
+    // after it, so `strata restore --policies p.yaml documents` would read `documents` as a policy.
+    .option('--policies <path>', 'a policy file or directory; repeat for several (default: $STRATA_POLICIES, then ./policies)', collectPaths)
     .option('--state-dir <dir>', 'state directory for locks, run history and evidence (default: $STRATA_STATE_DIR)')
     .option('--templates <dir>', 'directory with template overrides');
+}
+
+function collectPaths(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function addIdentityOption(command: Command): Command {

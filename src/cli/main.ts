@@ -18,6 +18,8 @@ export function createProgram(io: Io): Command {
     .description('Declarative backup and recovery: policies in git → validate → plan → apply → restore')
     .version(STRATA_VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // Through io, so usage errors reach whoever captures the output (tests, wrappers), like every other error.
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
   for (const register of [registerValidate, registerPlan, registerApply, registerRun, registerLs, registerRestore, registerStatus, registerRender, registerUnlock]) {
     register(program, io);

@@ -1,6 +1,7 @@
-// `apply --policies X PLANFILE`: `--policies` takes several values, so the saved plan after it arrives as one
-// more policy path. A saved plan is recognised by its content (a JSON plan: format_version, policy_digest,
-// actions), whatever its name, and taken out of the policy paths, so both argument orders mean the same.
+// `apply --policies PLANFILE`: a saved plan given where a policy path goes. A saved plan is recognised by its
+// content (a JSON plan: format_version, policy_digest, actions), whatever its name, and taken out of the policy
+// paths, so it means the same as `apply PLANFILE`. (--policies is repeated, not variadic, so
+// `apply --policies X PLANFILE` reaches apply as the positional argument anyway.)
 import { readFileSync, statSync } from 'node:fs';
 import { CliError, EXIT } from './exit-codes.js';
 

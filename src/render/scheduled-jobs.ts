@@ -86,7 +86,6 @@ export function listScheduledJobs(policy: ResolvedPolicy): ScheduledJob[] {
       unitName: unitBaseName(policy.system, category.name, job),
       cron,
       timezone,
-      // --policies is variadic in the CLI, so it goes last.
       command: [strataBin, 'run', category.name, '--job', runJob, '--policies', policyPath],
       origin,
       title,

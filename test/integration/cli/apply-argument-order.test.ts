@@ -84,15 +84,35 @@ describe('apply: the saved plan before or after --policies', () => {
     const b = await savePlan('b.plan');
     const two = await runCli(['apply', a, '--policies', policy, b], env);
     expect(two.code).toBe(1);
-    expect(two.stderr).toContain('apply takes one saved plan, got 2');
-    expect(two.stderr).toContain('hint:');
+    // --policies takes one path (repeat it for several), so the second plan is a second positional argument.
+    expect(two.stderr).toContain("too many arguments for 'apply'. Expected 1 argument but got 2.");
+    expect(two.stderr).toContain('(run with --help for usage)');
+    const both = await runCli(['apply', a, '--policies', policy, '--policies', b], env);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('apply takes one saved plan, got 2');
+    expect(both.stderr).toContain('hint:');
   });
 
   it('still reads a JSON file that is not a plan as a policy (and says it is not valid)', async () => {
     const notAPlan = join(root, 'other.json');
     await writeFile(notAPlan, '{"format_version": "1.0"}\n');
-    const run = await runCli(['apply', '--policies', policy, notAPlan, '--yes', '--progress', 'silent'], env);
+    const run = await runCli(['apply', '--policies', policy, '--policies', notAPlan, '--yes', '--progress', 'silent'], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the policies are not valid');
+  });
+
+  it('takes --policies before the positional argument of every command (it is repeated, not variadic)', async () => {
+    const second = join(root, 'second.yaml');
+    await writeFile(second, POLICY.replace('system: order', 'system: other').replace('web:', 'docs:'));
+    expect((await runCli(['apply', '--policies', policy, '--policies', second, '--yes', '--progress', 'silent'], env)).code).toBe(0);
+    const ls = await runCli(['ls', '--policies', policy, 'web', '--json'], env);
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stdout).toContain('"category": "web"');
+    const run = await runCli(['run', '--policies', policy, '--policies', second, 'docs', '--job', 'backup', '--progress', 'silent'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const target = join(root, 'restored');
+    const restore = await runCli(['restore', '--policies', policy, 'web', '--to', target], env);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stderr).toContain('checksums verified');
   });
 });
