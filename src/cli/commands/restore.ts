@@ -95,7 +95,7 @@ export function registerRestore(program: Command, io: Io): void {
     .option('--dry-run', 'verify checksums and decryption and show what would be restored; write nothing')
     .option('-y, --yes', 'allow restoring into a non-empty target or over the live source')
     .option('--no-snapshot', 'do not back up the live target before restoring over it')
-    .option('--drop', 'replace what already exists in a --to database target (mongorestore --drop, pg_restore --clean)')
+    .option('--drop', 'replace what already exists in a --to database target instead of merging into it (Redis: its keys are removed first; MongoDB: collections replaced; PostgreSQL: the restored objects replaced)')
     .option('--no-owner', "PostgreSQL: restore without the dump's owners and grants (pg_restore --no-owner --no-privileges), for a fresh server that lacks the source's roles; the connecting user owns everything")
     .option('--json', 'print the result as JSON')
     .action(async (spec: string, options: RestoreOptions) => {
@@ -148,6 +148,7 @@ export function registerRestore(program: Command, io: Io): void {
             entry, storage, policy, target: target.target, only: options.only, replace: target.inPlace || Boolean(options.drop && target.kind === 'url'),
             noOwner: options.owner === false,
             identityFile: identity, resolveSecret: ctx.resolveSecret, dryRun: options.dryRun,
+            onWarning: (message) => io.err(`  warning: ${message}`),
             // Taken once a copy passed its checksum, just before the first write: never for a copy that is not used.
             beforeWrite: async () => {
               if (wantSnapshot && !snapshot) snapshot = await takeSnapshot(ctx, policy, category, source, choice.id, storages, io);

@@ -26,7 +26,7 @@ export function registerRun(program: Command, io: Io): void {
     .description('run one job of one category now (what installed schedules call)')
     .option('--job <job>', 'backup | prune | verify', 'backup')
     .option('--system <name>', 'system, when the category name exists in several')
-    .option('--break-lock', 'break a stale lock (expired TTL) before starting')
+    .option('--break-lock', "break another host's lock whose TTL expired before starting (a dead run's lock on this host is taken over anyway; a live run's lock never: see `strata unlock --force`)")
     .option('--lock-ttl <duration>', 'how long the lock is valid', '6h')
     .option('--progress <mode>', 'auto | plain | silent', 'auto')
     .option('--now', 'verify: check every copy now (checksum of every copy, and the restore test and drill the category configures), whatever is due')
