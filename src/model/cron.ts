@@ -201,6 +201,11 @@ export function longestGap(exprs: string[], tz: string = 'UTC', opts: LongestGap
   return { ...result };
 }
 
+/** The daylight-saving rules of a scheduler type; without one, `plan`/`apply` (croner) decide when runs are due. */
+export function rulesForScheduler(type: string | undefined): SchedulerRules {
+  return type === 'systemd' ? 'systemd' : type === 'cron' ? 'cron' : 'croner';
+}
+
 /** Every run of the union of `exprs` in [from, until], as the scheduler with these rules starts them. */
 export function scheduledRuns(exprs: string[], tz: string, rules: SchedulerRules, from: Date, until: Date): Date[] {
   return runsOfPatterns(checkedPatterns(exprs, tz), tz, rules, from.getTime(), until.getTime()).map((t) => new Date(t));

@@ -3,7 +3,7 @@
 import { buildEngineNotes, type EngineNote } from './engine-restore-notes.js';
 import type { Source } from '../generated/policy.js';
 import { cadenceIntervalMs } from '../model/cadence.js';
-import { longestGap } from '../model/cron.js';
+import { longestGap, rulesForScheduler } from '../model/cron.js';
 import { formatDuration } from '../model/duration.js';
 import type { CategoryEvidence, VerificationRecord } from '../model/evidence.js';
 import type { ResolvedCategory, ResolvedPolicy } from '../model/policy-model.js';
@@ -39,10 +39,11 @@ function verifyCommand(policy: ResolvedPolicy, category: string): string {
   return `strata run ${category} --job verify --policies ${policy.scheduler.policyPath}`;
 }
 
-function scheduleGap(category: ResolvedCategory): { text: string; ok: boolean | undefined } {
+// Counted as validate counts it: with the daylight-saving rules of the scheduler the policy renders.
+function scheduleGap(policy: ResolvedPolicy, category: ResolvedCategory): { text: string; ok: boolean | undefined } {
   const exprs = [category.schedule.full, ...(category.schedule.incremental ? [category.schedule.incremental] : [])];
   try {
-    const gap = longestGap(exprs, category.schedule.timezone || 'UTC');
+    const gap = longestGap(exprs, category.schedule.timezone || 'UTC', { rules: rulesForScheduler(policy.scheduler.type) });
     if (!Number.isFinite(gap.gapMs)) return { text: 'the schedule runs too rarely to measure', ok: false };
     return { text: `longest gap between scheduled backups: ${formatDuration(gap.gapMs)}`, ok: gap.gapMs <= category.rpoMs };
   } catch (error) {
@@ -142,7 +143,7 @@ export interface CategoryView {
 export function buildCategoryView(input: RunbookInput, category: ResolvedCategory): CategoryView {
   const { policy } = input;
   const evidence = input.evidence[category.name];
-  const gap = scheduleGap(category);
+  const gap = scheduleGap(policy, category);
   const restore = measuredRestore(policy, category, evidence);
   const policyPath = policy.scheduler.policyPath;
   const encrypted = category.recipients.length > 0;

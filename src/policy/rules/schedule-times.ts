@@ -1,7 +1,7 @@
 // Wall-clock descriptions of schedule gaps, in the schedule's own time zone, and of what the scheduler
 // that runs them does at daylight-saving changes.
 import type { StrataPolicy } from '../../generated/policy.js';
-import { runTimesOfDay, type GapResult, type SchedulerRules } from '../../model/cron.js';
+import { rulesForScheduler, runTimesOfDay, type GapResult, type SchedulerRules } from '../../model/cron.js';
 import { offsetAt, transitionsBetween } from '../../model/time-zone.js';
 
 const DAY = 86_400_000;
@@ -55,8 +55,7 @@ export function describeGap(after: Date, before: Date, tz: string): string {
 
 /** The daylight-saving rules of the scheduler a policy renders; without one, `plan`/`apply` (croner) decide. */
 export function schedulerRules(raw: StrataPolicy): SchedulerRules {
-  const type = raw.scheduler?.type;
-  return type === 'systemd' ? 'systemd' : type === 'cron' ? 'cron' : 'croner';
+  return rulesForScheduler(raw.scheduler?.type);
 }
 
 

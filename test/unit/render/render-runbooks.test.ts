@@ -53,6 +53,15 @@ describe('renderRunbooks', () => {
     expect(page('uploads.md')).toContain('| RPO (data loss) | 24h | longest gap between scheduled backups: 7d 1h | ❌ over target |');
   });
 
+  it('counts the schedule gap with the scheduler rules that validate uses (a systemd timer skips a time DST skips)', () => {
+    const berlin = makeCategory({ name: 'nightly', rpo: '26h', rpoMs: 26 * 3_600_000, schedule: { full: '30 2 * * *', timezone: 'Europe/Berlin' } });
+    const runbook = (type: 'systemd' | 'none') =>
+      renderRunbooks({ policy: makePolicy({ categories: [berlin], scheduler: { ...policy.scheduler, type } }), evidence: {} }).find((f) => f.path === 'nightly.md')!.content;
+    // 02:30 does not exist in Berlin on the last Sunday of March: the timer skips that day (47h), croner does not.
+    expect(runbook('systemd')).toContain('| RPO (data loss) | 26h | longest gap between scheduled backups: 1d 23h | ❌ over target |');
+    expect(runbook('none')).toContain('| RPO (data loss) | 26h | longest gap between scheduled backups: 1d 1h | ✅ within target |');
+  });
+
   it('gives exact strata restore commands', () => {
     // critical holds a database source: without --to it restores over the live source, which needs --yes.
     const critical = page('critical.md');
