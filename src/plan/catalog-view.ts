@@ -11,9 +11,12 @@ export function damagedIn(observed: ObservedSystem, category?: string): DamagedB
     const tier = observed.tiers[name]!;
     const mine = (d: { category: string }) => category === undefined || d.category === category;
     out.push(...(tier.damaged ?? []).filter(mine));
-    for (const [cat, evidence] of Object.entries(observed.evidence)) {
-      if (category !== undefined && cat !== category) continue;
-      out.push(...checksumDamaged(tier.entries.filter((e) => e.manifest.category === cat), evidence.damaged_copies?.filter((d) => d.tier === name)));
+    // Asked per category by the planner: a direct lookup, not a walk over every category's evidence.
+    const evidence = category === undefined ? Object.entries(observed.evidence) : observed.evidence[category] ? [[category, observed.evidence[category]] as const] : [];
+    for (const [cat, record] of evidence) {
+      const copies = record.damaged_copies?.filter((d) => d.tier === name);
+      if (!copies?.length) continue;
+      out.push(...checksumDamaged(tier.entries.filter((e) => e.manifest.category === cat), copies));
     }
   }
   return out;
