@@ -9,7 +9,7 @@ import { resolvePolicy } from './resolve-policy.js';
 import { runRules, type MeasuredRestores } from './rules/index.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { policyValidator } from './schema.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { parseWellFormedYaml, parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface PolicySet {
   policies: ResolvedPolicy[];
@@ -33,8 +33,10 @@ export function loadPolicyText(file: string, text: string, options: LoadOptions 
   return loadWithSource(file, text, options).result;
 }
 
-function loadWithSource(file: string, text: string, options: LoadOptions): { result: LoadedPolicyText; source?: YamlSource } {
+function loadWithSource(file: string, text: string, options: LoadOptions): { result: LoadedPolicyText; source?: YamlSource; data?: unknown } {
   const abs = path.resolve(file);
+  const fast = parseWellFormedYaml(text);
+  if (fast) return { ...checkData(abs, fast.data, fast.source, [], options), data: fast.data };
   const { source, errors } = parseYamlSource(text);
   const diagnostics: Diagnostic[] = errors.map((e) => ({ ...e, file: abs }));
   // Only duplicate keys leave a document worth validating further.
@@ -55,6 +57,11 @@ function loadWithSource(file: string, text: string, options: LoadOptions): { res
     });
     return { result: { diagnostics }, source };
   }
+  return { ...checkData(abs, data, source, diagnostics, options), data };
+}
+
+/** Schema, resolution and rules, on the document's data (`diagnostics`: what the YAML layer already found). */
+function checkData(abs: string, data: unknown, source: YamlSource, diagnostics: Diagnostic[], options: LoadOptions): { result: LoadedPolicyText; source: YamlSource } {
   if (data === null || data === undefined) {
     diagnostics.push({
       severity: 'error',
@@ -162,8 +169,8 @@ export async function loadPolicies(inputs: string[], options: LoadOptions = {}):
       });
       continue;
     }
-    const { result, source } = loadWithSource(file, text, options);
-    const system = systemOf(source);
+    const { result, source, data } = loadWithSource(file, text, options);
+    const system = systemOf(data);
     loaded.push({ file, result, source, system });
     diagnostics.push(...result.diagnostics);
   }
@@ -197,12 +204,7 @@ export async function loadPolicies(inputs: string[], options: LoadOptions = {}):
   return { policies, diagnostics: sortDiagnostics(diagnostics), files };
 }
 
-function systemOf(source: YamlSource | undefined): string | undefined {
-  if (!source) return undefined;
-  try {
-    const v = source.doc.get('system');
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
+function systemOf(data: unknown): string | undefined {
+  const v = typeof data === 'object' && data !== null ? (data as { system?: unknown }).system : undefined;
+  return typeof v === 'string' ? v : undefined;
 }

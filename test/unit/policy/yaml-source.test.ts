@@ -1,12 +1,12 @@
 // Source positions of a parsed policy: duplicate keys found without the yaml library's quadratic check, and
 // lookups by path that stay linear in the size of the policy however many diagnostics it has.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pair } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPolicyText } from '../../../src/policy/load-policies.js';
-import { parseYamlSource } from '../../../src/policy/yaml-source.js';
+import { parseWellFormedYaml, parseYamlSource } from '../../../src/policy/yaml-source.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEMO = readFileSync(path.resolve(here, '../../../policies/demo.yaml'), 'utf8');
@@ -85,5 +85,33 @@ describe('validate does linear work in the size of the policy', () => {
     // 8 × the sources: linear work grows about 8 ×, quadratic work (each key against every key) about 64 ×.
     expect(large.reads / small.reads).toBeLessThan(10);
     expect(large.reads / 4000).toBeLessThan(60);
+  });
+});
+
+describe('the fast path (js-yaml) reads every policy as the position-keeping document does', () => {
+  const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const files = [
+    ...readdirSync(path.join(repo, 'policies')).map((f) => path.join(repo, 'policies', f)),
+    ...['good', 'bad', 'duplicate-system'].flatMap((dir) => readdirSync(path.join(repo, 'test/fixtures/policies', dir)).map((f) => path.join(repo, 'test/fixtures/policies', dir, f))),
+  ].filter((f) => /\.ya?ml$/.test(f));
+
+  it.each(files.map((f) => [path.relative(repo, f), f]))('%s', (_name, file) => {
+    const text = readFileSync(file, 'utf8');
+    const fast = parseWellFormedYaml(text);
+    const { source, errors } = parseYamlSource(text);
+    if (!fast) {
+      // Refused by js-yaml: the full path must have found the reason (a syntax error, a duplicate key, …).
+      expect(errors.length + source.doc.errors.length).toBeGreaterThan(0);
+      return;
+    }
+    expect(errors).toEqual([]);
+    expect(fast.data).toEqual(source.doc.toJS({ maxAliasCount: 1000 }));
+    // Positions come from the yaml document, built on first use.
+    expect(fast.source.locate([], 'value')).toEqual(source.locate([], 'value'));
+  });
+
+  it('keeps YAML 1.2 core scalars: no timestamps, no merge keys, no yes/no booleans', () => {
+    const text = 'a: 2026-11-20\nb: yes\nc: 0o17\nd: 0x1f\ne: ~\nbase: &b { x: 1 }\nm: { <<: *b }\n';
+    expect(parseWellFormedYaml(text)?.data).toEqual(parseYamlSource(text).source.doc.toJS());
   });
 });
