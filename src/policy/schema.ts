@@ -1,18 +1,17 @@
-// The policy JSON Schema (schema/strata.schema.json), compiled once with ajv.
+// The policy JSON Schema (schema/strata.schema.json), and its validator, compiled by `npm run gen`.
 import { readFileSync } from 'node:fs';
-import * as ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import validatePolicy from '../generated/policy-validator.js';
+import { DISCRIMINATED } from './discriminated-unions.js';
 
 type SchemaNode = Record<string, unknown>;
 
 // The schema sits two directories up from both src/policy/ and dist/policy/.
 const SCHEMA_URL = new URL('../../schema/strata.schema.json', import.meta.url);
 
-/** The `type`-discriminated unions: ajv reports errors against the chosen branch only. */
-export const DISCRIMINATED = ['source', 'storage', 'scheduler'] as const;
+export { DISCRIMINATED };
 
 let schemaCache: SchemaNode | undefined;
-let validatorCache: ValidateFunction | undefined;
 
 export function policySchema(): SchemaNode {
   schemaCache ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaNode;
@@ -37,23 +36,5 @@ export function unionBranches(def: string): Map<string, string> {
 }
 
 export function policyValidator(): ValidateFunction {
-  if (validatorCache) return validatorCache;
-  // Added here rather than in the file so the generated TS types stay plain unions: `discriminator`
-  // makes ajv validate only the branch named by `type`, and `type: object` closes the hole where a
-  // non-object would skip the discriminator altogether.
-  const schema = structuredClone(policySchema());
-  const defs = schema.$defs as Record<string, SchemaNode>;
-  for (const name of DISCRIMINATED) {
-    const def = defs[name];
-    if (def) {
-      def.type = 'object';
-      def.discriminator = { propertyName: 'type' };
-    }
-  }
-  // ajv is CommonJS; its named export sidesteps default-import interop under NodeNext.
-  const Ajv = ajv2020.Ajv2020;
-  const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, allowUnionTypes: true, verbose: true });
-  const compiled = ajv.compile(schema);
-  validatorCache = compiled;
-  return compiled;
+  return validatePolicy as unknown as ValidateFunction;
 }
